@@ -1,0 +1,131 @@
+"""Load the catalog data files and look names up in them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from anke.catalog.model import Algorithm, CatalogFile, Curve, Mode, Padding
+from anke.datafile import load_yaml_model
+from anke.errors import DataFileError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+_FOLD = re.compile(r"[\s_\-/.]+")
+
+
+def fold(name: str) -> str:
+    """The lookup key of a name: lower case, separators removed (``SHA-256`` -> ``sha256``)."""
+    return _FOLD.sub("", name).lower()
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """Every algorithm, curve, mode and padding anke knows, indexed by folded name."""
+
+    algorithms: tuple[Algorithm, ...]
+    curves: tuple[Curve, ...]
+    modes: tuple[Mode, ...]
+    paddings: tuple[Padding, ...]
+    digest: str
+    common_words: frozenset[str] = frozenset()
+    _algorithm_by_key: dict[str, Algorithm] = field(default_factory=dict, repr=False)
+    _curve_by_key: dict[str, Curve] = field(default_factory=dict, repr=False)
+    _mode_by_key: dict[str, Mode] = field(default_factory=dict, repr=False)
+    _padding_by_key: dict[str, Padding] = field(default_factory=dict, repr=False)
+    _by_oid: dict[str, Algorithm | Curve] = field(default_factory=dict, repr=False)
+
+    def algorithm(self, name: str) -> Algorithm | None:
+        """The algorithm whose name or alias folds to ``name``'s key."""
+        return self._algorithm_by_key.get(fold(name))
+
+    def curve(self, name: str) -> Curve | None:
+        """The curve whose name or alias folds to ``name``'s key."""
+        return self._curve_by_key.get(fold(name))
+
+    def mode(self, name: str) -> Mode | None:
+        """The mode of operation whose name or alias folds to ``name``'s key."""
+        return self._mode_by_key.get(fold(name))
+
+    def padding(self, name: str) -> Padding | None:
+        """The padding scheme whose name or alias folds to ``name``'s key."""
+        return self._padding_by_key.get(fold(name))
+
+    def by_oid(self, oid: str) -> Algorithm | Curve | None:
+        """The algorithm or curve registered under a dotted OID."""
+        return self._by_oid.get(oid)
+
+    def algorithm_keys(self) -> Iterable[str]:
+        """Every folded key that names an algorithm."""
+        return self._algorithm_by_key.keys()
+
+
+def _index(
+    items: Iterable[tuple[str, Algorithm | Curve | Mode | Padding]], kind: str
+) -> dict[str, object]:
+    table: dict[str, object] = {}
+    for source, item in items:
+        for name in (item.name, *item.aliases):
+            key = fold(name)
+            other = table.get(key)
+            if other is not None and other is not item:
+                other_name = getattr(other, "name", "?")
+                raise DataFileError(
+                    source, f"{kind}({item.name})", f"name {name!r} also names {other_name}"
+                )
+            table[key] = item
+    return table
+
+
+def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
+    """Merge validated catalog files into one indexed :class:`Catalog`."""
+    algorithms: list[tuple[str, Algorithm]] = []
+    curves: list[tuple[str, Curve]] = []
+    modes: list[tuple[str, Mode]] = []
+    paddings: list[tuple[str, Padding]] = []
+    digest = hashlib.sha256()
+    for source, data in files:
+        algorithms.extend((source, item) for item in data.algorithms)
+        curves.extend((source, item) for item in data.curves)
+        modes.extend((source, item) for item in data.modes)
+        paddings.extend((source, item) for item in data.paddings)
+        digest.update(data.model_dump_json().encode())
+    catalog = Catalog(
+        tuple(item for _, item in algorithms),
+        tuple(item for _, item in curves),
+        tuple(item for _, item in modes),
+        tuple(item for _, item in paddings),
+        digest.hexdigest()[:16],
+    )
+    catalog._algorithm_by_key.update(_index(algorithms, "algorithms"))  # type: ignore[arg-type]
+    catalog._curve_by_key.update(_index(curves, "curves"))  # type: ignore[arg-type]
+    catalog._mode_by_key.update(_index(modes, "modes"))  # type: ignore[arg-type]
+    catalog._padding_by_key.update(_index(paddings, "paddings"))  # type: ignore[arg-type]
+    keyed: list[tuple[str, Algorithm | Curve]] = [*algorithms, *curves]
+    for source, item in keyed:
+        for oid in item.oids:
+            if oid in catalog._by_oid and catalog._by_oid[oid] is not item:
+                other = catalog._by_oid[oid].name
+                raise DataFileError(
+                    source, f"{item.name}", f"OID {oid} is listed twice (also {other})"
+                )
+            catalog._by_oid[oid] = item
+    return catalog
+
+
+def load_catalog_dir(directory: Path) -> Catalog:
+    """Load and validate every ``*.yaml`` file of ``directory`` as one catalog."""
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        raise DataFileError(str(directory), "", "no catalog data files")
+    return build_catalog((str(p), load_yaml_model(p, CatalogFile)) for p in paths)
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """The catalog shipped with anke (loaded once per process)."""
+    return load_catalog_dir(DATA_DIR)

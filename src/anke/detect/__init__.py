@@ -1,0 +1,1 @@
+"""Detectors: pure functions from one member's bytes and context to findings."""

@@ -1,0 +1,83 @@
+"""Implementations: functions, classes and members named after an algorithm.
+
+A library that implements SM3 defines ``sm3_hash`` or ``class SM3Digest``; crypto-js assigns
+``C.algo.SHA256 = Hasher.extend({...})``.  Such names are reported with medium confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from anke.detect.source_api.languages import LangSpec
+from anke.detect.source_api.syntax import is_definition_name, text
+
+_DEFINING_VALUES = frozenset({
+    "function_expression", "function", "arrow_function", "class", "class_expression",
+    "object", "lambda", "generator_function", "func_literal",
+})
+_CONTEXT = re.compile(
+    rb"(?i)encrypt|decrypt|cipher|keystream|key_?schedule|sbox|s_box|round_?key|digest|"
+    rb"block_?size|subkey|nonce|mac_?key"
+)
+
+
+def definition_at(spec: LangSpec, node: Node) -> Node | None:
+    """The definition whose name is ``node``, or None when ``node`` is not such a name."""
+    defined = is_definition_name(spec, node)
+    if defined is not None:
+        if defined.type == "function_declarator":  # C: report the whole definition
+            return defined.parent or defined
+        return defined
+    current = node
+    parent = node.parent
+    while parent is not None and parent.type in spec.members:
+        name_field = spec.members[parent.type][1]
+        if not name_field or parent.child_by_field_name(name_field) != current:
+            return None
+        current, parent = parent, parent.parent
+    if parent is None:
+        return None
+    if parent.type == "pair" and parent.child_by_field_name("key") == current:
+        value = parent.child_by_field_name("value")
+        return parent if value is not None and _defines(value) else None
+    pair = spec.assignments.get(parent.type)
+    if pair is None or pair[0] is None or parent.child_by_field_name(pair[0]) != current:
+        return None
+    value = parent.child_by_field_name(pair[1]) if pair[1] else None
+    if value is None:
+        return None
+    while value.type in ("assignment_expression", "assignment") and (
+            value.child_by_field_name("right") is not None):
+        value = value.child_by_field_name("right")  # a = b.c = Cipher.extend({...})
+        assert value is not None
+    return parent if _defines(value) else None
+
+
+def _defines(value: Node) -> bool:
+    if value.type in _DEFINING_VALUES:
+        return True
+    if value.type in ("call_expression", "call"):  # Base.extend({...}), createHelper(fn)
+        args = value.child_by_field_name("arguments")
+        if args is not None:
+            return any(a.type in _DEFINING_VALUES or a.type == "identifier"
+                       for a in args.named_children)
+    return False
+
+
+def has_crypto_context(definition: Node, limit: int = 4096) -> bool:
+    """True when a definition's body talks like cryptography (for ambiguous names)."""
+    start = definition.start_byte
+    end = min(definition.end_byte, start + limit)
+    raw = definition.text
+    if raw is None:
+        return False
+    return _CONTEXT.search(raw[: end - start]) is not None
+
+
+def headline(definition: Node, limit: int = 160) -> str:
+    """The first line of a definition, as evidence."""
+    first = text(definition).split("\n", 1)[0]
+    first = " ".join(first.split())
+    return first if len(first) <= limit else first[: limit - 1] + "…"

@@ -1,0 +1,304 @@
+"""The source-api detector: calls of cryptographic APIs in source code, resolved.
+
+Stage one (the prefilter) finds rule anchors and algorithm names in the raw bytes; a file
+without any is never parsed.  Stage two parses the file with tree-sitter (only regions around
+the hits when the file is very large), matches rules at the calls the hits point to, resolves
+their arguments, and reports what each call uses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from anke.catalog import Catalog
+from anke.catalog.index import fold
+from anke.detect.source_api.definitions import definition_at, has_crypto_context, headline
+from anke.detect.source_api.evaluate import FileEvaluator, Use, describe
+from anke.detect.source_api.imports import ImportTable, collect_imports
+from anke.detect.source_api.languages import LangSpec, parser_for, spec_for
+from anke.detect.source_api.names import NameReader, reader_for
+from anke.detect.source_api.patterns import NAME, PatternSet, pattern_set
+from anke.detect.source_api.syntax import assigned_name, site_at
+from anke.findings.model import Confidence, Finding, FindingKind, Skipped
+from anke.rules.loader import LanguageRules, RuleSet
+from anke.rules.model import MatchOn
+
+DETECTOR = "source-api"
+
+
+@dataclass(frozen=True)
+class SourceLimits:
+    """Bounds of the source-api detector."""
+
+    whole_file_bytes: int = 2 * 1024 * 1024  # larger files are parsed in regions around hits
+    region_bytes: int = 4096
+    max_regions: int = 2000
+    max_hits: int = 200_000
+
+
+@dataclass(frozen=True, eq=False)
+class SourceDetector:
+    """Everything the detector needs, built once per process."""
+
+    rules: RuleSet
+    catalog: Catalog
+    limits: SourceLimits = SourceLimits()
+
+    @property
+    def reader(self) -> NameReader:
+        """The catalog's name reader."""
+        return reader_for(self.catalog)
+
+    @property
+    def patterns(self) -> PatternSet:
+        """The compiled prefilter."""
+        return pattern_set(self.rules, self.catalog)
+
+    def handles(self, path: str, head: bytes) -> bool:
+        """True when the member is source code in a supported language."""
+        return spec_for(path, head) is not None
+
+    def detect(self, path: str, data: bytes) -> tuple[list[Finding], list[Skipped], bool]:
+        """Findings in one source file, skipped/degraded notes, and whether it was parsed."""
+        spec = spec_for(path, data[:256])
+        if spec is None:
+            return [], [], False
+        if b"\x00" in data[:8192]:
+            return [], [Skipped(path=path, reason="binary content behind a source extension")], (
+                False)
+        patterns = self.patterns
+        hits, truncated = patterns.prefilter.scan(data, self.limits.max_hits)
+        points: list[tuple[int, bool]] = []  # (offset inside an identifier, is an algorithm name)
+        for hit in hits:
+            kind = patterns.kinds[hit.pattern]
+            if kind != NAME and spec.language not in patterns.languages[hit.pattern]:
+                continue
+            if patterns.accept(data, hit):
+                points.append((hit.start, kind == NAME))
+        if not points:
+            return [], [], False
+        notes: list[Skipped] = []
+        if truncated:
+            notes.append(Skipped(path=path, reason=f"degraded: more than {self.limits.max_hits}"
+                                 " prefilter hits, the rest not inspected"))
+        rules = self.rules.for_language(spec.language)
+        if len(data) <= self.limits.whole_file_bytes:
+            findings = self._analyse(spec, rules, path, data, 0, points, None, None)
+            return findings, notes, True
+        regions = _regions(points, len(data), self.limits.region_bytes)
+        if len(regions) > self.limits.max_regions:
+            notes.append(Skipped(path=path, reason=f"degraded: {len(regions)} regions, only the "
+                                 f"first {self.limits.max_regions} parsed"))
+            regions = regions[: self.limits.max_regions]
+        notes.append(Skipped(path=path, reason=f"degraded: larger than "
+                             f"{self.limits.whole_file_bytes} bytes, parsed {len(regions)} "
+                             "regions around prefilter hits"))
+        header = data[: min(len(data), 65536)]
+        header_tree = parser_for(spec).parse(header)
+        imports = collect_imports(spec, header_tree.root_node)
+        lines = _LineIndex(data)
+        findings: list[Finding] = []
+        for start, end in regions:
+            inside = [(p - start, n) for p, n in points if start <= p < end]
+            findings.extend(self._analyse(spec, rules, path, data[start:end], start, inside,
+                                          imports, lines))
+        return _dedupe(findings), notes, True
+
+    def _analyse(self, spec: LangSpec, rules: LanguageRules, path: str, data: bytes, base: int,
+                 points: list[tuple[int, bool]], imports: ImportTable | None,
+                 lines: _LineIndex | None) -> list[Finding]:
+        tree = parser_for(spec).parse(data)
+        root = tree.root_node
+        if imports is None:
+            imports = collect_imports(spec, root)
+        evaluator = FileEvaluator(spec, root, imports, rules, self.reader)
+        for offset in _alias_points(imports, rules, data):
+            points.append((offset, False))
+        nodes: dict[tuple[int, int], tuple[Node, bool]] = {}
+        for offset, is_name in sorted(points):
+            node = root.named_descendant_for_byte_range(offset, offset + 1)
+            if node is None or node.type not in spec.identifiers:
+                continue
+            key = (node.start_byte, node.end_byte)
+            known = nodes.get(key)
+            nodes[key] = (node, is_name or (known is not None and known[1]))
+        definitions: list[tuple[Node, Node]] = []
+        for node, is_name in nodes.values():
+            site = site_at(spec, node)
+            if site is not None:
+                use = evaluator.use_of(site)
+                if use is not None and site.on is not MatchOn.REFERENCE:
+                    name = assigned_name(spec, site.node)
+                    if name:
+                        evaluator.bind(use, name)
+                    continue
+            if is_name:
+                defined = definition_at(spec, node)
+                if defined is not None:
+                    definitions.append((node, defined))
+        if evaluator.bindings:
+            for offset in _follow_points(evaluator, rules, data):
+                node = root.named_descendant_for_byte_range(offset, offset + 1)
+                if node is not None:
+                    evaluator.follow(node)
+        position = _Positions(base, lines)
+        findings = list(self._use_findings(spec, path, evaluator, position))
+        taken = {(f.line, f.algorithm) for f in findings}
+        for name_node, defined in definitions:
+            findings.extend(self._definition_findings(spec, path, name_node, defined, position,
+                                                      taken))
+        return _dedupe(findings)
+
+    def _use_findings(self, spec: LangSpec, path: str, evaluator: FileEvaluator,
+                      position: _Positions) -> Iterable[Finding]:
+        for use in evaluator.uses.values():
+            if use is None or use.consumed or not use.rule.rule.emit:
+                continue
+            yield from self._emit(spec, path, use, position)
+
+    def _emit(self, spec: LangSpec, path: str, use: Use, position: _Positions) -> Iterable[Finding]:
+        rule = use.rule.rule
+        node = use.site.node
+        line, column = position.of(node)
+        evidence = describe(node)
+        reader = self.reader
+        if not use.algorithms:
+            if rule.kind is not FindingKind.ALGORITHM:
+                yield _finding(rule.id, rule.kind, path, line, column, evidence, None, None,
+                               use.confidence)
+                return
+            name = use.unknown
+            yield _finding(rule.id, rule.kind, path, line, column, evidence,
+                           name.upper() if name else None, rule.primitive, Confidence.LOW)
+            return
+        keyed = next((a for a in use.algorithms
+                      if reader.primitive(a) not in ("hash", "xof")), use.algorithms[0])
+        for algorithm in use.algorithms:
+            primary = algorithm == keyed
+            block = reader.is_block_cipher(algorithm)
+            yield _finding(
+                rule.id, rule.kind, path, line, column, evidence, algorithm,
+                (rule.primitive if primary and rule.primitive else reader.primitive(algorithm)),
+                use.confidence,
+                mode=use.mode if primary and block else None,
+                padding=use.padding if primary else None,
+                key_bits=use.key_bits if primary else None,
+                curve=use.curve if primary else None,
+            )
+
+    def _definition_findings(self, spec: LangSpec, path: str, name_node: Node, defined: Node,
+                             position: _Positions, taken: set[tuple[int | None, str | None]],
+                             ) -> Iterable[Finding]:
+        name = name_node.text.decode("utf-8", "replace") if name_node.text else ""
+        reading = self.reader.read(name)
+        if not reading.algorithms:
+            return
+        common = self.catalog.common_words
+        words = {fold(w) for w in _words(name)}
+        line, column = position.of(name_node)
+        evidence = headline(defined)
+        for algorithm in reading.algorithms:
+            entry = self.catalog.algorithm(algorithm)
+            keys = {fold(n) for n in (entry.name, *entry.aliases)} if entry else set()
+            if keys & common and not (keys & words - common) and not has_crypto_context(
+                    defined):
+                continue
+            if (line, algorithm) in taken:
+                continue
+            taken.add((line, algorithm))
+            yield _finding(f"{spec.language.value}.definition", FindingKind.ALGORITHM, path, line,
+                           column, evidence, algorithm, self.reader.primitive(algorithm),
+                           Confidence.MEDIUM)
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
+
+
+def _finding(rule: str, kind: FindingKind, path: str, line: int, column: int, evidence: str,
+             algorithm: str | None, primitive: str | None, confidence: Confidence, *,
+             mode: str | None = None, padding: str | None = None, key_bits: int | None = None,
+             curve: str | None = None) -> Finding:
+    return Finding(
+        id=Finding.make_id(rule, path, line, column, evidence, algorithm),
+        detector=DETECTOR, rule=rule, kind=kind, algorithm=algorithm, primitive=primitive,
+        mode=mode, padding=padding, key_bits=key_bits, curve=curve, path=path, line=line,
+        column=column, evidence=evidence, confidence=confidence,
+    )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.id not in seen:
+            seen.add(finding.id)
+            out.append(finding)
+    return out
+
+
+def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> list[int]:
+    """Where names bound by imports of a rule library are used (``A`` of ``import ... as A``)."""
+    if not rules.modules:
+        return []
+    names = [local for local, target in imports.aliases.items()
+             if any(target == m or target.startswith((m + ".", m + "/")) for m in rules.modules)]
+    if not names:
+        return []
+    pattern = re.compile(rb"(?<![A-Za-z0-9_$.])(?:" + b"|".join(
+        re.escape(n.encode()) for n in sorted(names, key=len, reverse=True)) + rb")(?![A-Za-z0-9_$])")
+    return [m.start() for m in pattern.finditer(data)]
+
+
+def _follow_points(evaluator: FileEvaluator, rules: LanguageRules, data: bytes) -> list[int]:
+    methods = {f.method for use in evaluator.bindings.values() for f in use.rule.rule.follow}
+    if not methods:
+        return []
+    variables = sorted(evaluator.bindings, key=len, reverse=True)
+    pattern = re.compile(
+        rb"(?<![A-Za-z0-9_$])(?:" + b"|".join(re.escape(v.encode()) for v in variables)
+        + rb")\s*(?:\.|->)\s*(" + b"|".join(re.escape(m.encode()) for m in sorted(methods))
+        + rb")(?![A-Za-z0-9_$])")
+    return [m.start(1) for m in pattern.finditer(data)]
+
+
+def _regions(points: list[tuple[int, bool]], size: int, width: int) -> list[tuple[int, int]]:
+    regions: list[tuple[int, int]] = []
+    for offset, _ in sorted(points):
+        start, end = max(0, offset - width // 2), min(size, offset + width // 2)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], end))
+        else:
+            regions.append((start, end))
+    return regions
+
+
+class _LineIndex:
+    """Line and column of absolute offsets in a large file."""
+
+    def __init__(self, data: bytes) -> None:
+        self.newlines = [m.start() for m in re.finditer(rb"\n", data)]
+
+    def of(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_left(self.newlines, offset)
+        line_start = self.newlines[index - 1] + 1 if index > 0 else 0
+        return index + 1, offset - line_start + 1
+
+
+class _Positions:
+    """Maps nodes of a (possibly partial) parse to 1-based lines and columns of the file."""
+
+    def __init__(self, base: int, lines: _LineIndex | None) -> None:
+        self.base = base
+        self.lines = lines
+
+    def of(self, node: Node) -> tuple[int, int]:
+        if self.lines is None:
+            row, column = node.start_point
+            return row + 1, column + 1
+        return self.lines.of(self.base + node.start_byte)

@@ -1,0 +1,442 @@
+"""Stage two of source-api: match rules at call sites and resolve what each call uses.
+
+Values are resolved from literals, from constants and variables assigned in the same file,
+from nested calls that other rules match (``Cipher(algorithms.AES(k), modes.GCM(iv))``), and
+from later calls on a returned object (``kpg.initialize(2048)``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from anke.detect.source_api.imports import ImportTable
+from anke.detect.source_api.languages import LangSpec
+from anke.detect.source_api.names import NameReader
+from anke.detect.source_api.syntax import (
+    Site,
+    assignments,
+    dotted,
+    int_value,
+    object_properties,
+    site_at,
+    site_of,
+    string_value,
+    text,
+    unwrap,
+)
+from anke.findings.model import Confidence
+from anke.rules.loader import CompiledRule, LanguageRules
+from anke.rules.model import Follow, Language, MatchOn, Parse, Source
+
+_SUFFIX_LANGUAGES = frozenset({Language.JAVA, Language.CSHARP, Language.PYTHON,
+                               Language.JAVASCRIPT, Language.TYPESCRIPT, Language.CPP})
+_MAX_DEPTH = 8
+_SELF = frozenset({"self", "this", "cls", "super", "base"})
+_SUITE_SEPARATORS = re.compile(r"[:,\s]+")
+
+
+@dataclass
+class Symbol:
+    """A name that resolved to nothing more concrete (``AES.MODE_GCM``, ``KEY_ALG``)."""
+
+    name: str
+
+
+@dataclass
+class Use:
+    """A rule matched at a site, with the values resolved so far."""
+
+    rule: CompiledRule
+    site: Site
+    confidence: Confidence
+    algorithms: list[str] = field(default_factory=list)
+    unknown: str | None = None  # a crypto-looking name the catalog does not know
+    resolved: bool = True  # False when the algorithm came from an unresolvable expression
+    mode: str | None = None
+    padding: str | None = None
+    key_bits: int | None = None
+    curve: str | None = None
+    consumed: bool = False
+    captures: dict[str, str] = field(default_factory=dict)
+
+
+Value = str | int | Use | Symbol | dict[str, Node] | None
+
+
+class FileEvaluator:
+    """Rule matching and value resolution over one parsed file (or one region of it)."""
+
+    def __init__(self, spec: LangSpec, root: Node, imports: ImportTable,
+                 rules: LanguageRules, reader: NameReader) -> None:
+        self.spec = spec
+        self.root = root
+        self.imports = imports
+        self.rules = rules
+        self.reader = reader
+        self.uses: dict[tuple[int, int, str], Use | None] = {}
+        self.bindings: dict[str, Use] = {}
+        self._constants: dict[str, list[tuple[int, Node]]] | None = None
+
+    # ---- matching -------------------------------------------------------------------------
+
+    def use_of(self, site: Site) -> Use | None:
+        """The rule use at a site (memoised), or None when no rule matches it."""
+        key = (site.node.start_byte, site.node.end_byte, site.node.type)
+        if key in self.uses:
+            return self.uses[key]
+        self.uses[key] = None  # guards against cycles through constants
+        use = self._match(site)
+        self.uses[key] = use
+        if use is not None:
+            self._evaluate(use)
+        return use
+
+    def _match(self, site: Site) -> Use | None:
+        if site.parts[0] in self.bindings and len(site.parts) > 1:
+            return None  # a method on a variable: handled by follow
+        candidates, resolved = self.imports.resolve(site.parts)
+        for qualified in candidates:
+            for rule in self.rules.candidates(qualified):
+                if rule.rule.syntax is not site.on:
+                    continue
+                captures = rule.match(qualified)
+                if captures is not None:
+                    confident = resolved or "." not in qualified or qualified == ".".join(
+                        site.parts)
+                    return Use(rule, site, rule.rule.confidence if confident
+                               else Confidence.MEDIUM, captures=captures)
+        if resolved or len(site.parts) < 2 or self.spec.language not in _SUFFIX_LANGUAGES or (
+                site.parts[0] in _SELF):
+            return None
+        written = ".".join(site.parts)
+        for rule in self.rules.candidates(written):
+            if rule.rule.syntax is not site.on:
+                continue
+            captures = rule.match_suffix(written, len(site.parts))
+            if captures is not None:
+                return Use(rule, site, Confidence.MEDIUM, captures=captures)
+        return None
+
+    # ---- evaluation -----------------------------------------------------------------------
+
+    def _evaluate(self, use: Use) -> None:
+        rule = use.rule.rule
+        self._fill(use, use.site, rule.algorithm, rule.mode, rule.padding, rule.key_bits,
+                   rule.curve)
+        for source in rule.also:
+            for algorithm in self._algorithms_of(use, use.site, source):
+                if algorithm not in use.algorithms:
+                    use.algorithms.append(algorithm)
+        for key, value in rule.defaults.items():
+            if getattr(use, key) is None:
+                setattr(use, key, value)
+        if rule.applies_to is not None and rule.applies_to < len(use.site.args):
+            target = self.resolve(use.site.args[rule.applies_to])
+            if isinstance(target, Use) and target is not use:
+                for name in ("mode", "padding", "key_bits", "curve"):
+                    if getattr(target, name) is None and getattr(use, name) is not None:
+                        setattr(target, name, getattr(use, name))
+                target.consumed = False
+                use.consumed = True
+
+    def _fill(self, use: Use, site: Site, algorithm: tuple[Source, ...],
+              mode: tuple[Source, ...], padding: tuple[Source, ...],
+              key_bits: tuple[Source, ...], curve: tuple[Source, ...]) -> None:
+        if algorithm and not use.algorithms:
+            self._fill_algorithm(use, site, algorithm)
+        for name, sources, default_parse in (
+            ("mode", mode, Parse.MODE),
+            ("padding", padding, Parse.PADDING),
+            ("key_bits", key_bits, Parse.INT),
+            ("curve", curve, Parse.CURVE),
+        ):
+            if not sources or getattr(use, name) is not None:
+                continue
+            for source in sources:
+                value = self._read(use, site, source, source.parse or default_parse, name)
+                if value is not None:
+                    setattr(use, name, value)
+                    break
+
+    def _fill_algorithm(self, use: Use, site: Site, sources: tuple[Source, ...]) -> None:
+        raw_seen: str | None = None
+        for source in sources:
+            value = self._source_value(use, site, source)
+            if isinstance(value, Use):
+                value.consumed = True
+                if value.algorithms:
+                    use.algorithms = list(value.algorithms)
+                    for name in ("mode", "padding", "key_bits", "curve"):
+                        if getattr(use, name) is None:
+                            setattr(use, name, getattr(value, name))
+                    return
+                continue
+            text_value = _as_text(value)
+            if text_value is None:
+                continue
+            if source.parse is Parse.SUITES:
+                found = self._suites(text_value)
+                if found:
+                    use.algorithms = found
+                    return
+                continue
+            if source.parse is None or source.parse is Parse.ALGORITHM:
+                reading = self.reader.read(text_value)
+                if reading.algorithms:
+                    use.algorithms = list(reading.algorithms)
+                    use.mode = use.mode or reading.mode
+                    use.padding = use.padding or reading.padding
+                    use.key_bits = use.key_bits or reading.key_bits
+                    use.curve = use.curve or reading.curve
+                    return
+                if reading.curve and not use.curve:
+                    use.curve = reading.curve
+                if isinstance(value, str):
+                    raw_seen = raw_seen or text_value
+        if raw_seen is not None and _crypto_looking(raw_seen):
+            use.unknown = raw_seen
+        elif not use.algorithms:
+            use.resolved = False
+
+    def _algorithms_of(self, use: Use, site: Site, source: Source) -> list[str]:
+        value = self._source_value(use, site, source)
+        if isinstance(value, Use):
+            value.consumed = True
+            return list(value.algorithms)
+        text_value = _as_text(value)
+        if text_value is None:
+            return []
+        if source.parse is Parse.SUITES:
+            return self._suites(text_value)
+        return list(self.reader.read(text_value).algorithms)
+
+    def _suites(self, text_value: str) -> list[str]:
+        """Algorithms of a cipher list, leaving out what it excludes (``!MD5``, ``-RC4``)."""
+        found: list[str] = []
+        for item in _SUITE_SEPARATORS.split(text_value):
+            if not item or item[0] in "!-":
+                continue
+            for algorithm in self.reader.read(item.lstrip("+")).algorithms:
+                if algorithm not in found:
+                    found.append(algorithm)
+        return found
+
+    def _read(self, use: Use, site: Site, source: Source, parse: Parse,
+              name: str) -> str | int | None:
+        value = self._source_value(use, site, source)
+        if isinstance(value, Use):
+            value.consumed = True
+            inner = getattr(value, name)
+            if inner is not None:
+                return inner  # type: ignore[no-any-return]
+            if parse is Parse.CURVE and value.algorithms:
+                return None
+            return None
+        if parse in (Parse.INT, Parse.BYTES):
+            number = value if isinstance(value, int) else (
+                int(value) if isinstance(value, str) and value.isdigit() else None)
+            if number is None:
+                return None
+            return number * 8 if parse is Parse.BYTES else number
+        text_value = _as_text(value)
+        if text_value is None:
+            return None
+        reading = self.reader.read(text_value)
+        if parse is Parse.MODE:
+            return reading.mode
+        if parse is Parse.PADDING:
+            return reading.padding
+        if parse is Parse.CURVE:
+            if reading.curve:
+                return reading.curve
+            curve = self.reader.catalog.curve(text_value)
+            return curve.name if curve is not None else None
+        return None
+
+    def _source_value(self, use: Use, site: Site, source: Source) -> Value:
+        if source.value is not None:
+            return source.value
+        if source.capture is not None:
+            return use.captures.get(source.capture)
+        node: Node | None = None
+        if source.arg is not None and source.arg < len(site.args):
+            node = site.args[source.arg]
+        elif source.keyword is not None:
+            node = site.keywords.get(source.keyword)
+        if node is None:
+            return None
+        if source.property is not None:
+            props = object_properties(self.spec, node)
+            if props is None:
+                resolved = self.resolve(node)
+                props = resolved if isinstance(resolved, dict) else None
+            if props is None or source.property not in props:
+                return None
+            node = props[source.property]
+        return self.resolve(node)
+
+    # ---- values ---------------------------------------------------------------------------
+
+    def resolve(self, node: Node, depth: int = 0) -> Value:
+        """What an expression evaluates to, as far as one file can tell."""
+        if depth > _MAX_DEPTH:
+            return None
+        spec = self.spec
+        node = unwrap(spec, node)
+        literal = string_value(spec, node)
+        if literal is not None:
+            return literal
+        number = int_value(spec, node)
+        if number is not None:
+            return number
+        if node.type in spec.concats:
+            return self._concat(node, depth)
+        props = object_properties(spec, node)
+        if props is not None:
+            return props
+        site = site_of(spec, node)
+        if site is not None:
+            if site.on is not MatchOn.REFERENCE:
+                use = self.use_of(site)
+                if use is not None:
+                    return use
+                return None
+            name = ".".join(site.parts)
+            if len(site.parts) == 1 and name in self.bindings:
+                return self.bindings[name]
+            use = self._reference_use(site)
+            if use is not None:
+                return use
+            constant = self._constant(name, node.start_byte, depth)
+            if constant is not None:
+                return constant
+            return Symbol(name)
+        return None
+
+    def _reference_use(self, site: Site) -> Use | None:
+        key = (site.node.start_byte, site.node.end_byte, site.node.type)
+        if key in self.uses:
+            return self.uses[key]
+        return self.use_of(site)
+
+    def _concat(self, node: Node, depth: int) -> Value:
+        pieces: list[str] = []
+        operands = [c for c in node.named_children if c.type not in self.spec.comments]
+        if node.type not in ("concatenated_string",) and len(node.children) == 3:
+            operator = node.children[1].type
+            if operator != "+":
+                return None
+        for child in operands:
+            value = self.resolve(child, depth + 1)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                pieces.append(str(value))
+            elif isinstance(value, Symbol):
+                pieces.append(value.name.rsplit(".", 1)[-1])
+            else:
+                return None
+        return "".join(pieces)
+
+    def _constant(self, name: str, before: int, depth: int) -> Value:
+        table = self.constants()
+        entries = table.get(name)
+        if entries is None and "." in name:
+            last = name.rsplit(".", 1)[-1]
+            entries = table.get(last)
+        if not entries:
+            return None
+        chosen = entries[0][1]
+        for offset, value in entries:
+            if offset < before:
+                chosen = value
+        if chosen.start_byte <= before < chosen.end_byte:
+            return None
+        value = self.resolve(chosen, depth + 1)
+        return None if isinstance(value, Use) else value
+
+    def constants(self) -> dict[str, list[tuple[int, Node]]]:
+        """Names assigned in this file, with each assignment's offset and value node."""
+        if self._constants is None:
+            table: dict[str, list[tuple[int, Node]]] = {}
+            for name, value, where in assignments(self.spec, self.root):
+                if value.type in self.spec.strings or value.type in self.spec.integers or (
+                        value.type in self.spec.concats) or value.type in self.spec.members or (
+                        value.type in self.spec.identifiers) or value.type == "preproc_arg":
+                    table.setdefault(name, []).append((where.start_byte, value))
+                    short = name.rsplit(".", 1)[-1]
+                    if short != name:
+                        table.setdefault(short, []).append((where.start_byte, value))
+            self._constants = table
+        return self._constants
+
+    # ---- follow-up calls ------------------------------------------------------------------
+
+    def follow(self, node: Node) -> None:
+        """Apply a later call or property assignment on a bound variable (``k.init(256)``)."""
+        site = site_at(self.spec, node)
+        if site is None:
+            return
+        target_parts = site.parts
+        assigned: Node | None = None
+        if site.on is MatchOn.REFERENCE:
+            parent = site.node.parent
+            pair = self.spec.assignments.get(parent.type) if parent is not None else None
+            if parent is None or pair is None:
+                return
+            left = parent.child_by_field_name(pair[0]) if pair[0] else None
+            if left != site.node:
+                return
+            right = parent.child_by_field_name(pair[1]) if pair[1] else None
+            if right is None:
+                return
+            assigned = right
+        if len(target_parts) < 2:
+            return
+        variable, member = ".".join(target_parts[:-1]), target_parts[-1]
+        use = self.bindings.get(variable)
+        if use is None:
+            return
+        for follow in use.rule.rule.follow:
+            if follow.method != member:
+                continue
+            follow_site = site if assigned is None else Site(site.node, site.on, site.parts,
+                                                             [assigned], {})
+            self._apply_follow(use, follow, follow_site)
+
+    def _apply_follow(self, use: Use, follow: Follow, site: Site) -> None:
+        self._fill(use, site, follow.algorithm, follow.mode, follow.padding, follow.key_bits,
+                   follow.curve)
+
+    def bind(self, use: Use, name: str) -> None:
+        """Remember that variable ``name`` holds the object a rule's call returned."""
+        self.bindings[name] = use
+
+
+def _as_text(value: Value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Symbol):
+        return value.name.rsplit(".", 1)[-1]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _crypto_looking(raw: str) -> bool:
+    """A short token-like string that may name an algorithm anke does not know."""
+    stripped = raw.strip()
+    return 2 <= len(stripped) <= 40 and " " not in stripped and any(c.isalpha() for c in stripped)
+
+
+def describe(node: Node, limit: int = 160) -> str:
+    """The evidence text of a node: its source, whitespace collapsed, cut to ``limit``."""
+    raw = " ".join(text(node).split())
+    return raw if len(raw) <= limit else raw[: limit - 1] + "…"
+
+
+def written_name(spec: LangSpec, node: Node) -> str | None:
+    """The dotted name of a node, when it is one."""
+    parts = dotted(spec, node)
+    return ".".join(parts) if parts else None

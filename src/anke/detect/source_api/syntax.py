@@ -1,0 +1,330 @@
+"""Language-neutral reading of tree-sitter nodes: names, calls, literals, assignments.
+
+Each function takes the :class:`LangSpec` of the file's language, so one implementation
+serves every grammar.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from anke.detect.source_api.languages import LangSpec
+from anke.rules.model import Language, MatchOn
+
+
+@dataclass
+class Site:
+    """A call, constructor or reference: the unit a rule matches."""
+
+    node: Node
+    on: MatchOn
+    parts: list[str]  # the callee as written: ["hashlib", "sha256"]
+    args: list[Node] = field(default_factory=list)
+    keywords: dict[str, Node] = field(default_factory=dict)
+
+
+def text(node: Node) -> str:
+    """The source text of a node."""
+    raw = node.text
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def unwrap(spec: LangSpec, node: Node) -> Node:
+    """Look through parentheses, casts, ``await`` and argument wrappers."""
+    while node.type in spec.wrappers:
+        inner = [c for c in node.named_children if c.type not in spec.comments]
+        if not inner:
+            break
+        # a cast's value is its last child; an argument's (C#) may carry a name first
+        node = inner[-1]
+    return node
+
+
+def dotted(spec: LangSpec, node: Node | None, depth: int = 0) -> list[str] | None:
+    """Flatten ``a.b.C`` (or ``a->b``, ``a::b``) into its names; None if not a pure name."""
+    if node is None or depth > 12:
+        return None
+    node = unwrap(spec, node)
+    kind = node.type
+    if kind in spec.identifiers or kind in ("this", "self", "super", "base"):
+        return [text(node)]
+    member = spec.members.get(kind)
+    if member is not None:
+        obj_field, name_field = member
+        if not obj_field:  # Java scoped_type_identifier: children are the parts
+            out: list[str] = []
+            for child in node.named_children:
+                sub = dotted(spec, child, depth + 1)
+                if sub is None:
+                    return None
+                out.extend(sub)
+            return out
+        left = dotted(spec, node.child_by_field_name(obj_field), depth + 1)
+        right = node.child_by_field_name(name_field)
+        if left is None or right is None:
+            return None
+        return [*left, text(right)]
+    if kind == "generic_type" or kind == "generic_name":  # Java/C# generics: Foo<Bar>
+        first = node.named_children[0] if node.named_children else None
+        return dotted(spec, first, depth + 1)
+    if kind == "call_expression" and spec.language in (Language.JAVASCRIPT, Language.TYPESCRIPT):
+        module = require_module(spec, node)
+        if module is not None:
+            return [f"<{module}>"]
+    return None
+
+
+def require_module(spec: LangSpec, node: Node) -> str | None:
+    """The module of a JavaScript ``require('x')`` call, else None."""
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "identifier" or text(fn) != "require":
+        return None
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        return None
+    for child in args.named_children:
+        value = string_value(spec, child)
+        return value
+    return None
+
+
+def _args(spec: LangSpec, args_node: Node | None) -> tuple[list[Node], dict[str, Node]]:
+    positional: list[Node] = []
+    keywords: dict[str, Node] = {}
+    if args_node is None:
+        return positional, keywords
+    kw = spec.keyword_arg
+    for child in args_node.named_children:
+        if child.type in spec.comments:
+            continue
+        if kw is not None and child.type == kw[0]:
+            name = child.child_by_field_name(kw[1])
+            value = child.child_by_field_name(kw[2])
+            if name is not None and value is not None:
+                keywords[text(name)] = value
+            continue
+        positional.append(unwrap(spec, child))
+    return positional, keywords
+
+
+def site_of(spec: LangSpec, node: Node) -> Site | None:
+    """Read a call or constructor node as a :class:`Site`; None for other nodes."""
+    call = spec.calls.get(node.type)
+    if call is not None:
+        callee_field, args_field = call
+        if callee_field is None:  # Java: object.name(args)
+            name = node.child_by_field_name("name")
+            if name is None:
+                return None
+            obj = node.child_by_field_name("object")
+            parts: list[str] | None = [text(name)]
+            if obj is not None:
+                left = dotted(spec, obj)
+                parts = None if left is None else [*left, text(name)]
+        else:
+            parts = dotted(spec, node.child_by_field_name(callee_field))
+        if parts is None:
+            return None
+        positional, keywords = _args(spec, node.child_by_field_name(args_field))
+        return Site(node, MatchOn.CALL, parts, positional, keywords)
+    new = spec.news.get(node.type)
+    if new is not None:
+        type_field, args_field = new
+        parts = dotted(spec, node.child_by_field_name(type_field))
+        if parts is None:
+            return None
+        positional, keywords = _args(spec, node.child_by_field_name(args_field))
+        return Site(node, MatchOn.NEW, parts, positional, keywords)
+    if node.type in spec.members or node.type in spec.identifiers:
+        parts = dotted(spec, node)
+        if parts is None:
+            return None
+        return Site(node, MatchOn.REFERENCE, parts)
+    return None
+
+
+def _is_callee_of(spec: LangSpec, child: Node, parent: Node) -> bool:
+    call = spec.calls.get(parent.type)
+    if call is not None:
+        callee_field = call[0]
+        if callee_field is None:
+            return parent.child_by_field_name("name") == child or (
+                parent.child_by_field_name("object") == child
+            )
+        return parent.child_by_field_name(callee_field) == child
+    new = spec.news.get(parent.type)
+    return new is not None and parent.child_by_field_name(new[0]) == child
+
+
+def site_at(spec: LangSpec, node: Node) -> Site | None:
+    """The innermost call, constructor or reference that a name node is part of.
+
+    ``hashlib`` in ``hashlib.sha256(x)`` gives the call; ``MODE_GCM`` in ``AES.MODE_GCM``
+    gives the reference.  A name that is the object of a Java call (``Cipher`` in
+    ``Cipher.getInstance``) gives the call.
+    """
+    if node.type not in spec.identifiers:
+        return None
+    current = node
+    for _ in range(12):
+        parent = current.parent
+        if parent is None:
+            break
+        if _is_callee_of(spec, current, parent):
+            return site_of(spec, parent)
+        if parent.type in spec.members or parent.type in spec.wrappers or parent.type in (
+            "generic_type", "scoped_type_identifier", "generic_name"
+        ):
+            # only climb from the object side or the name side of a pure name chain
+            current = parent
+            continue
+        break
+    return site_of(spec, current)
+
+
+def string_value(spec: LangSpec, node: Node) -> str | None:
+    """The value of a string literal (escapes decoded where simple); None otherwise."""
+    node = unwrap(spec, node)
+    if node.type not in spec.strings:
+        if spec.language is Language.C or spec.language is Language.CPP:
+            if node.type == "preproc_arg":
+                raw = text(node).strip()
+                if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+                    return raw[1:-1]
+        return None
+    parts = [c for c in node.children if c.type in spec.string_parts]
+    if any(c.type in ("interpolation", "template_substitution") for c in node.children):
+        return None
+    if not parts:
+        raw = text(node)
+        stripped = raw.strip("\"'`@$")
+        if spec.language is Language.PYTHON:
+            return "" if stripped == "" else None
+        return stripped
+    out: list[str] = []
+    for part in parts:
+        chunk = text(part)
+        if part.type == "escape_sequence":
+            try:
+                chunk = ast.literal_eval(f'"{chunk}"')
+            except (ValueError, SyntaxError):
+                pass
+        out.append(chunk)
+    return "".join(out)
+
+
+def int_value(spec: LangSpec, node: Node) -> int | None:
+    """The value of an integer literal; None otherwise."""
+    node = unwrap(spec, node)
+    if node.type not in spec.integers:
+        return None
+    raw = text(node).replace("_", "").rstrip("uUlLnN")
+    try:
+        return int(raw, 0)
+    except ValueError:
+        try:
+            return int(float(raw)) if raw.replace(".", "", 1).isdigit() else None
+        except ValueError:
+            return None
+
+
+def assigned_name(spec: LangSpec, node: Node) -> str | None:
+    """The variable a call's result is assigned to (``k`` in ``k = f()``), if any."""
+    current = node
+    for _ in range(4):
+        parent = current.parent
+        if parent is None:
+            return None
+        if parent.type in spec.wrappers or parent.type == "expression_list":
+            current = parent
+            continue
+        pair = spec.assignments.get(parent.type)
+        if pair is None:
+            return None
+        name_field, value_field = pair
+        if value_field is not None and parent.child_by_field_name(value_field) != current:
+            return None
+        target = (parent.child_by_field_name(name_field) if name_field
+                  else parent.named_children[0] if parent.named_children else None)
+        if target is None or target == current:
+            return None
+        names = dotted(spec, _first_target(spec, target))
+        return ".".join(names) if names else None
+    return None
+
+
+def _first_target(spec: LangSpec, node: Node) -> Node:
+    """``a`` of ``a, err :=``, ``*p`` of a C pointer declarator."""
+    while node.type in ("expression_list", "pointer_declarator", "pattern_list",
+                        "array_declarator") and node.named_children:
+        inner = node.child_by_field_name("declarator")
+        node = inner if inner is not None else node.named_children[0]
+    return node
+
+
+def assignments(spec: LangSpec, root: Node) -> list[tuple[str, Node, Node]]:
+    """Every ``name = value`` in the file: (dotted name, value node, assignment node)."""
+    out: list[tuple[str, Node, Node]] = []
+    stack = [root]
+    types = spec.assignments
+    while stack:
+        node = stack.pop()
+        pair = types.get(node.type)
+        if pair is not None:
+            name_field, value_field = pair
+            target = (node.child_by_field_name(name_field) if name_field
+                      else node.named_children[0] if node.named_children else None)
+            if value_field is not None:
+                value = node.child_by_field_name(value_field)
+            else:
+                rest = [c for c in node.named_children if c != target]
+                value = rest[-1] if rest else None
+            if target is not None and value is not None:
+                names = dotted(spec, _first_target(spec, target))
+                if names:
+                    if value.type == "expression_list" and value.named_children:
+                        value = value.named_children[0]
+                    out.append((".".join(names), unwrap(spec, value), node))
+        stack.extend(reversed(node.named_children))
+    return out
+
+
+def object_properties(spec: LangSpec, node: Node) -> dict[str, Node] | None:
+    """The properties of an object literal (JS object, Python dict, Go keyed literal)."""
+    node = unwrap(spec, node)
+    if node.type == "composite_literal":
+        body = node.child_by_field_name("body")
+        if body is None:
+            return None
+        node = body
+    shape = spec.objects.get(node.type)
+    if shape is None:
+        return None
+    pair_type, key_field, value_field = shape
+    props: dict[str, Node] = {}
+    for child in node.named_children:
+        if child.type == pair_type:
+            key = child.child_by_field_name(key_field)
+            value = child.child_by_field_name(value_field)
+            if key is None or value is None:
+                continue
+            key = unwrap(spec, key)
+            name = string_value(spec, key)
+            props[name if name is not None else text(key)] = unwrap(spec, value)
+        elif child.type == "shorthand_property_identifier":
+            props[text(child)] = child
+    return props
+
+
+def is_definition_name(spec: LangSpec, node: Node) -> Node | None:
+    """The definition node when ``node`` is the name it defines (function, class ...)."""
+    parent = node.parent
+    if parent is None:
+        return None
+    field_name = spec.definitions.get(parent.type)
+    if field_name is not None and parent.child_by_field_name(field_name) == node:
+        return parent
+    return None

@@ -1,0 +1,1 @@
+"""Reports: each output format is rendered from the scan document alone."""

@@ -1,0 +1,183 @@
+"""Load the rule files, validate them, and compile their name patterns for matching."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from anke.datafile import load_yaml_model
+from anke.errors import DataFileError
+from anke.rules.model import Language, MatchOn, Rule, RuleFile
+
+DATA_DIR = Path(__file__).parent / "data"
+
+_TOKEN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}|\*")
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    pos = 0
+    for token in _TOKEN.finditer(pattern):
+        out.append(re.escape(pattern[pos:token.start()]))
+        name = token.group(1)
+        out.append(f"(?P<{name}>[A-Za-z0-9_]+)" if name else r".+")
+        pos = token.end()
+    out.append(re.escape(pattern[pos:]))
+    return re.compile("".join(out) + r"\Z")
+
+
+def _segments(pattern: str) -> list[str]:
+    """Split a pattern on the dots that separate names (not those inside a Go import path)."""
+    head, sep, tail = pattern.rpartition("/")
+    if sep:
+        inner = tail.split(".")
+        return [head + sep + inner[0], *inner[1:]]
+    return pattern.split(".")
+
+
+def _anchor(pattern: str) -> str | None:
+    """A literal regex that must occur in a file for the pattern to match in it.
+
+    The longest literal name of the pattern is taken, so that ``hashlib.new`` is anchored on
+    ``hashlib`` and ``gmssl.sm2.CryptSM2.sign`` on ``CryptSM2``; uses through import aliases
+    are found by the detector from the import table.
+    """
+    choices: list[tuple[int, int, str]] = []
+    for position, segment in enumerate(_segments(pattern)):
+        segment = segment.rsplit("/", 1)[-1]
+        captured = _TOKEN.search(segment) is not None
+        literal = _TOKEN.split(segment)[0] if captured else segment
+        match = _IDENT.match(literal)
+        if match is None or len(match.group(0)) < (3 if captured else 2):
+            continue
+        word = match.group(0)
+        weight = len(word) if word.lower() not in _GENERIC else 0
+        escaped = re.escape(word)
+        choices.append((weight, position, escaped if captured else escaped + r"\b"))
+    if not choices:
+        return None
+    return r"\b" + max(choices)[2]
+
+
+_GENERIC = frozenset({"new", "generate", "create", "init", "sign", "verify", "encrypt",
+                      "decrypt", "update", "digest", "get", "of", "hash", "key"})
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRule:
+    """A rule ready to match qualified names."""
+
+    rule: Rule
+    library: str
+    modules: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    suffixes: dict[int, tuple[re.Pattern[str], ...]]
+
+    def match(self, qualified: str) -> dict[str, str] | None:
+        """The captures when ``qualified`` is one of this rule's names, else None."""
+        for pattern in self.patterns:
+            found = pattern.match(qualified)
+            if found is not None:
+                return found.groupdict()
+        return None
+
+    def match_suffix(self, written: str, parts: int) -> dict[str, str] | None:
+        """The captures when an unqualified ``written`` name ends one of this rule's names."""
+        for pattern in self.suffixes.get(parts, ()):
+            found = pattern.match(written)
+            if found is not None:
+                return found.groupdict()
+        return None
+
+
+@dataclass
+class LanguageRules:
+    """The rules of one language, indexed for matching."""
+
+    by_last: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    wild: list[CompiledRule] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    modules: set[str] = field(default_factory=set)
+    follow_methods: set[str] = field(default_factory=set)
+
+    def candidates(self, qualified: str) -> list[CompiledRule]:
+        """Rules that may match a qualified name (by its last name)."""
+        last = qualified.rsplit(".", 1)[-1]
+        return self.by_last.get(last, []) + self.wild
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """Every loaded rule file, indexed per language."""
+
+    files: tuple[RuleFile, ...]
+    digest: str
+    by_language: dict[Language, LanguageRules]
+
+    def for_language(self, language: Language) -> LanguageRules:
+        """The rules of one language (empty when none)."""
+        return self.by_language.get(language) or LanguageRules()
+
+
+def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
+    """Index validated rule files; rule ids must be unique across files."""
+    by_language: dict[Language, LanguageRules] = {}
+    seen: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for source, data in files:
+        digest.update(data.model_dump_json().encode())
+        for rule in data.rules:
+            if rule.id in seen:
+                raise DataFileError(source, f"rules({rule.id})",
+                                    f"rule id also used in {seen[rule.id]}")
+            seen[rule.id] = source
+            suffixes: dict[int, list[re.Pattern[str]]] = {}
+            for pattern in rule.match:
+                segments = _segments(pattern)
+                for k in range(2, len(segments)):
+                    if _TOKEN.search(segments[-k]):
+                        continue  # a suffix must start with a literal name
+                    suffixes.setdefault(k, []).append(_compile(".".join(segments[-k:])))
+            compiled = CompiledRule(
+                rule=rule,
+                library=data.library,
+                modules=data.modules,
+                patterns=tuple(_compile(p) for p in rule.match),
+                suffixes={k: tuple(v) for k, v in suffixes.items()},
+            )
+            for language in data.languages:
+                index = by_language.setdefault(language, LanguageRules())
+                index.modules.update(data.modules)
+                for follow in rule.follow:
+                    index.follow_methods.add(follow.method)
+                for pattern in rule.match:
+                    last = _segments(pattern)[-1].rsplit("/", 1)[-1]
+                    if _TOKEN.search(last):
+                        if compiled not in index.wild:
+                            index.wild.append(compiled)
+                    else:
+                        bucket = index.by_last.setdefault(last, [])
+                        if compiled not in bucket:
+                            bucket.append(compiled)
+                    anchor = _anchor(pattern)
+                    if anchor is not None and rule.syntax is not MatchOn.REFERENCE:
+                        index.anchors.add(anchor)
+    return RuleSet(tuple(f for _, f in files), digest.hexdigest()[:16], by_language)
+
+
+def load_rules_dir(directory: Path) -> RuleSet:
+    """Load and validate every ``*.yaml`` rule file of a directory."""
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        raise DataFileError(str(directory), "", "no rule files")
+    return compile_rules([(str(p), load_yaml_model(p, RuleFile)) for p in paths])
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """The rules shipped with anke (loaded once per process)."""
+    return load_rules_dir(DATA_DIR)

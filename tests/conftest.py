@@ -1,0 +1,43 @@
+"""Shared test helpers: run the source-api detector on a snippet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from anke.catalog import load_catalog
+from anke.detect.source_api.detector import SourceDetector
+from anke.findings.model import Finding
+from anke.rules import load_rules
+
+SUFFIX = {
+    "java": ".java", "python": ".py", "go": ".go", "c": ".c", "cpp": ".cpp",
+    "javascript": ".js", "typescript": ".ts", "csharp": ".cs",
+}
+
+Detect = Callable[[str, str], list[Finding]]
+
+
+@pytest.fixture(scope="session")
+def detector() -> SourceDetector:
+    """The detector with the shipped rules and catalog."""
+    return SourceDetector(load_rules(), load_catalog())
+
+
+@pytest.fixture(scope="session")
+def detect(detector: SourceDetector) -> Detect:
+    """Run the detector on source text in a language; returns its findings."""
+
+    def run(code: str, language: str) -> list[Finding]:
+        findings, _notes, _parsed = detector.detect("snippet" + SUFFIX[language],
+                                                    code.encode("utf-8"))
+        return findings
+
+    return run
+
+
+def summarise(findings: list[Finding]) -> list[tuple[str | None, int | None]]:
+    """(algorithm, line) of each finding that is not low confidence, sorted."""
+    return sorted(((f.algorithm, f.line) for f in findings if f.confidence != "low"),
+                  key=lambda t: (t[1] or 0, t[0] or ""))
