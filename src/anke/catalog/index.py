@@ -87,12 +87,14 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
     curves: list[tuple[str, Curve]] = []
     modes: list[tuple[str, Mode]] = []
     paddings: list[tuple[str, Padding]] = []
+    common: set[str] = set()
     digest = hashlib.sha256()
     for source, data in files:
         algorithms.extend((source, item) for item in data.algorithms)
         curves.extend((source, item) for item in data.curves)
         modes.extend((source, item) for item in data.modes)
         paddings.extend((source, item) for item in data.paddings)
+        common.update(fold(word) for word in data.common_words)
         digest.update(data.model_dump_json().encode())
     catalog = Catalog(
         tuple(item for _, item in algorithms),
@@ -100,6 +102,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
         tuple(item for _, item in modes),
         tuple(item for _, item in paddings),
         digest.hexdigest()[:16],
+        frozenset(common),
     )
     catalog._algorithm_by_key.update(_index(algorithms, "algorithms"))  # type: ignore[arg-type]
     catalog._curve_by_key.update(_index(curves, "curves"))  # type: ignore[arg-type]

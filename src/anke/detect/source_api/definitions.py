@@ -59,6 +59,9 @@ def _defines(value: Node) -> bool:
     if value.type in _DEFINING_VALUES:
         return True
     if value.type in ("call_expression", "call"):  # Base.extend({...}), createHelper(fn)
+        function = value.child_by_field_name("function")
+        if function is not None and function.text == b"require":
+            return True  # module.exports = {sm2: require('./sm2')}: an exported module
         args = value.child_by_field_name("arguments")
         if args is not None:
             return any(a.type in _DEFINING_VALUES or a.type == "identifier"

@@ -204,10 +204,12 @@ class SourceDetector:
         evidence = headline(defined)
         for algorithm in reading.algorithms:
             entry = self.catalog.algorithm(algorithm)
-            keys = {fold(n) for n in (entry.name, *entry.aliases)} if entry else set()
-            if keys & common and not (keys & words - common) and not has_crypto_context(
-                    defined):
-                continue
+            if entry is None or entry.primitive.value == "other":
+                continue  # "EC" and the like name a key type, not an implementation
+            keys = {fold(n) for n in (entry.name, *entry.aliases)}
+            if keys & common and not (keys & words - common) and not (
+                    words <= keys and has_crypto_context(defined)):
+                continue  # "seed", "idea", "cast": only a whole name, in cryptographic code
             if (line, algorithm) in taken:
                 continue
             taken.add((line, algorithm))

@@ -73,10 +73,19 @@ class NameReader:
 
     def words(self, name: str) -> list[Word]:
         """The recognised words of a name, in order."""
+        parts = [p for p in _SEPARATORS.split(name) if p]
         out: list[Word] = []
-        for part in _SEPARATORS.split(name):
-            if part:
-                out.extend(self._part_words(part))
+        i = 0
+        while i < len(parts):
+            for j in range(min(len(parts), i + _MAX_WORDS), i + 1, -1):
+                joined = self.vocab.get("".join(parts[i:j]).lower())
+                if joined is not None:  # "SHA-256", "des-ede3", "chacha20-poly1305"
+                    out.append(joined)
+                    i = j
+                    break
+            else:
+                out.extend(self._part_words(parts[i]))
+                i += 1
         return out
 
     def _part_words(self, part: str) -> list[Word]:
