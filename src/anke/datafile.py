@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from anke.errors import DataFileError
 
 M = TypeVar("M", bound=BaseModel)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _where(loc: tuple[int | str, ...], doc: object) -> str:
@@ -40,7 +41,7 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
     except UnicodeDecodeError:
         raise DataFileError(str(path), "", "not UTF-8 text") from None
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

@@ -104,6 +104,11 @@ class LanguageRules:
     modules: set[str] = field(default_factory=set)
     follow_methods: set[str] = field(default_factory=set)
 
+    @property
+    def module_prefixes(self) -> tuple[str, ...]:
+        """``m.`` and ``m/`` for every library module, for ``str.startswith``."""
+        return tuple(m + sep for m in sorted(self.modules) for sep in (".", "/"))
+
     def candidates(self, qualified: str) -> list[CompiledRule]:
         """Rules that may match a qualified name (by its last name)."""
         last = qualified.rsplit(".", 1)[-1]

@@ -248,8 +248,9 @@ def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> li
     """Where names bound by imports of a rule library are used (``A`` of ``import ... as A``)."""
     if not rules.modules:
         return []
+    prefixes = rules.module_prefixes
     names = [local for local, target in imports.aliases.items()
-             if any(target == m or target.startswith((m + ".", m + "/")) for m in rules.modules)]
+             if target in rules.modules or target.startswith(prefixes)]
     if not names:
         return []
     pattern = re.compile(rb"(?<![A-Za-z0-9_$.])(?:" + b"|".join(

@@ -7,13 +7,20 @@ makes ``Cipher`` resolve to ``javax.crypto.Cipher``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from anke.detect.source_api.languages import LangSpec
-from anke.detect.source_api.syntax import dotted, require_module, string_value, text
+from anke.detect.source_api.syntax import (
+    dotted,
+    find_nodes,
+    require_module,
+    string_value,
+    text,
+)
 from anke.rules.model import Language
 
 
@@ -43,8 +50,28 @@ class ImportTable:
         return [joined], False
 
 
+_PY_IMPORT = re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t]")
+_PY_IMPORT_TYPES = frozenset({"import_statement", "import_from_statement"})
+
+
+def _python_import_nodes(root: Node) -> list[Node]:
+    """Import statements anywhere (module level, functions, ``try`` blocks), found by text."""
+    nodes: list[Node] = []
+    source = root.text or b""
+    for found in _PY_IMPORT.finditer(source):
+        offset = found.end() - 2
+        node = root.named_descendant_for_byte_range(offset, offset + 1)
+        for _ in range(3):
+            if node is None or node.type in _PY_IMPORT_TYPES:
+                break
+            node = node.parent
+        if node is not None and node.type in _PY_IMPORT_TYPES:
+            nodes.append(node)
+    return nodes
+
+
 def _python(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _descendants(root, {"import_statement", "import_from_statement"}):
+    for node in _python_import_nodes(root):
         if node.type == "import_statement":
             for child in node.children_by_field_name("name"):
                 if child.type == "aliased_import":
@@ -88,7 +115,7 @@ def _java(spec: LangSpec, root: Node, table: ImportTable) -> None:
 
 
 def _csharp(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _descendants(root, {"using_directive"}, stop={"class_declaration"}):
+    for node in _descendants(spec, root, {"using_directive"}):
         alias = node.child_by_field_name("name")
         target = [c for c in node.named_children if c != alias and c.type in (
             "qualified_name", "identifier")]
@@ -103,7 +130,7 @@ def _csharp(spec: LangSpec, root: Node, table: ImportTable) -> None:
 
 
 def _go(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _descendants(root, {"import_spec"}, stop={"function_declaration"}):
+    for node in _descendants(spec, root, {"import_spec"}):
         path_node = node.child_by_field_name("path")
         if path_node is None:
             continue
@@ -131,7 +158,7 @@ def _module_name(raw: str) -> str:
 
 
 def _javascript(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _descendants(root, {"import_statement", "variable_declarator"}):
+    for node in _js_import_nodes(spec, root):
         if node.type == "import_statement":
             source = node.child_by_field_name("source")
             module = _module_name(string_value(spec, source) or "") if source else ""
@@ -189,24 +216,44 @@ def _required(spec: LangSpec, value: Node) -> str | None:
 
 
 def _c(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _descendants(root, {"preproc_include"}, stop={"function_definition"}):
+    for node in _descendants(spec, root, {"preproc_include"}):
         path = node.child_by_field_name("path")
         if path is not None:
             table.modules.add(text(path).strip("<>\""))
 
 
-def _descendants(root: Node, types: set[str], stop: set[str] | None = None) -> list[Node]:
-    out: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
+def _descendants(spec: LangSpec, root: Node, types: set[str]) -> list[Node]:
+    """Nodes of ``types``: at the top level and one block down, else searched in the tree."""
+    found: list[Node] = []
+    for node in root.named_children:
         if node.type in types:
-            out.append(node)
-            continue
-        if stop and node.type in stop:
-            continue
-        stack.extend(reversed(node.named_children))
-    return out
+            found.append(node)
+        elif node.type in _BLOCKS:
+            found.extend(c for c in node.named_children if c.type in types)
+    if found or len(root.named_children) < 64:
+        return found if found else find_nodes(spec, root, frozenset(types))
+    return find_nodes(spec, root, frozenset(types))
+
+
+_BLOCKS = frozenset({"import_spec_list", "import_declaration", "if_statement",
+                     "try_statement", "block", "namespace_declaration",
+                     "file_scoped_namespace_declaration", "declaration_list"})
+_REQUIRE = re.compile(rb"(?<![A-Za-z0-9_$.])require\s*\(")
+
+
+def _js_import_nodes(spec: LangSpec, root: Node) -> list[Node]:
+    """ES imports at the top level, and declarators whose value is a ``require`` call."""
+    nodes = [n for n in root.named_children if n.type == "import_statement"]
+    source = root.text or b""
+    for found in _REQUIRE.finditer(source):
+        node = root.named_descendant_for_byte_range(found.start(), found.start() + 1)
+        for _ in range(6):
+            if node is None or node.type == "variable_declarator":
+                break
+            node = node.parent
+        if node is not None and node.type == "variable_declarator":
+            nodes.append(node)
+    return nodes
 
 
 _COLLECTORS: dict[Language, Callable[[LangSpec, Node, ImportTable], None]] = {

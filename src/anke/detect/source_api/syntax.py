@@ -9,9 +9,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from tree_sitter import Node
+from functools import cache
 
-from anke.detect.source_api.languages import LangSpec
+from tree_sitter import Node, Query, QueryCursor
+
+from anke.detect.source_api.languages import LangSpec, ts_language
 from anke.rules.model import Language, MatchOn
 
 
@@ -265,13 +267,25 @@ def _first_target(spec: LangSpec, node: Node) -> Node:
     return node
 
 
+@cache
+def _type_query(spec: LangSpec, types: frozenset[str]) -> Query:
+    alternatives = " ".join(f"({t})" for t in sorted(types))
+    return Query(ts_language(spec), f"[{alternatives}] @node")
+
+
+def find_nodes(spec: LangSpec, root: Node, types: frozenset[str]) -> list[Node]:
+    """Every node of the given types under ``root``, in source order (searched in C)."""
+    captures = QueryCursor(_type_query(spec, types)).captures(root)
+    nodes = captures.get("node", [])
+    nodes.sort(key=lambda n: n.start_byte)
+    return nodes
+
+
 def assignments(spec: LangSpec, root: Node) -> list[tuple[str, Node, Node]]:
     """Every ``name = value`` in the file: (dotted name, value node, assignment node)."""
     out: list[tuple[str, Node, Node]] = []
-    stack = [root]
     types = spec.assignments
-    while stack:
-        node = stack.pop()
+    for node in find_nodes(spec, root, frozenset(types)):
         pair = types.get(node.type)
         if pair is not None:
             name_field, value_field = pair
@@ -288,7 +302,6 @@ def assignments(spec: LangSpec, root: Node) -> list[tuple[str, Node, Node]]:
                     if value.type == "expression_list" and value.named_children:
                         value = value.named_children[0]
                     out.append((".".join(names), unwrap(spec, value), node))
-        stack.extend(reversed(node.named_children))
     return out
 
 
