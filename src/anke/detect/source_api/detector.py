@@ -26,7 +26,7 @@ from anke.detect.source_api.patterns import NAME, PatternSet, pattern_set
 from anke.detect.source_api.syntax import assigned_name, site_at
 from anke.findings.model import Confidence, Finding, FindingKind, Skipped
 from anke.rules.loader import LanguageRules, RuleSet
-from anke.rules.model import MatchOn
+from anke.rules.model import Language, MatchOn
 
 DETECTOR = "source-api"
 
@@ -82,6 +82,8 @@ class SourceDetector:
                 points.append((hit.start, kind == NAME))
         if not points:
             return [], [], False
+        if not any(_maybe_code(data, offset, spec.language) for offset, _ in points):
+            return [], [], False  # every hit sits in a line comment or a one-line string
         notes: list[Skipped] = []
         if truncated:
             notes.append(Skipped(path=path, reason=f"degraded: more than {self.limits.max_hits}"
@@ -157,7 +159,7 @@ class SourceDetector:
     def _use_findings(self, spec: LangSpec, path: str, evaluator: FileEvaluator,
                       position: _Positions) -> Iterable[Finding]:
         for use in evaluator.uses.values():
-            if use is None or use.consumed or not use.rule.rule.emit:
+            if use is None or use.consumed or use.dropped or not use.rule.rule.emit:
                 continue
             yield from self._emit(spec, path, use, position)
 
@@ -242,6 +244,38 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(finding.id)
             out.append(finding)
     return out
+
+
+_HASH_COMMENT = frozenset({Language.PYTHON})
+
+
+def _maybe_code(data: bytes, offset: int, language: Language) -> bool:
+    """False when a hit is plainly inside a line comment or a string on its own line.
+
+    A cheap lexical look at the line before the hit; anything it cannot rule out (block
+    comments, multi-line strings) counts as code, so this only ever saves a parse.
+    """
+    start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[start:offset]
+    if len(prefix) > 400:
+        return True
+    quote = 0
+    index = 0
+    while index < len(prefix):
+        char = prefix[index]
+        if quote:
+            if char == 92:  # backslash escapes the next byte
+                index += 1
+            elif char == quote:
+                quote = 0
+        elif char in (34, 39, 96):
+            quote = char
+        elif char == 35 and language in _HASH_COMMENT:
+            return False
+        elif char == 47 and prefix[index + 1:index + 2] == b"/":
+            return False
+        index += 1
+    return quote == 0
 
 
 def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> list[int]:

@@ -60,6 +60,7 @@ class Use:
     key_bits: int | None = None
     curve: str | None = None
     consumed: bool = False
+    dropped: bool = False  # the matched name itself says no algorithm (EVP_CIPHER_CTX_new)
     captures: dict[str, str] = field(default_factory=dict)
 
 
@@ -196,9 +197,11 @@ class FileEvaluator:
                     use.curve = reading.curve
                 if isinstance(value, str):
                     raw_seen = raw_seen or text_value
-        if raw_seen is not None and _crypto_looking(raw_seen):
+        if all(source.capture is not None for source in sources):
+            use.dropped = True  # a pattern like hashlib.{name} matched a non-algorithm name
+        elif raw_seen is not None and _crypto_looking(raw_seen):
             use.unknown = raw_seen
-        elif not use.algorithms:
+        else:
             use.resolved = False
 
     def _algorithms_of(self, use: Use, site: Site, source: Source) -> list[str]:

@@ -168,7 +168,7 @@ def site_at(spec: LangSpec, node: Node) -> Site | None:
     gives the reference.  A name that is the object of a Java call (``Cipher`` in
     ``Cipher.getInstance``) gives the call.
     """
-    if node.type not in spec.identifiers:
+    if node.type not in spec.identifiers or in_import(node):
         return None
     current = node
     for _ in range(12):
@@ -185,6 +185,24 @@ def site_at(spec: LangSpec, node: Node) -> Site | None:
             continue
         break
     return site_of(spec, current)
+
+
+_IMPORT_TYPES = frozenset({
+    "import_statement", "import_from_statement", "import_declaration", "import_spec",
+    "using_directive", "preproc_include", "future_import_statement",
+})
+
+
+def in_import(node: Node) -> bool:
+    """True for a name that is part of an import statement (it names, it does not use)."""
+    current: Node | None = node.parent
+    for _ in range(5):
+        if current is None:
+            return False
+        if current.type in _IMPORT_TYPES:
+            return True
+        current = current.parent
+    return False
 
 
 def string_value(spec: LangSpec, node: Node) -> str | None:
