@@ -41,7 +41,7 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
     except UnicodeDecodeError:
         raise DataFileError(str(path), "", "not UTF-8 text") from None
     try:
-        doc = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        doc = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

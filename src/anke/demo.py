@@ -24,7 +24,7 @@ _MAX_TARBALL = 50 * 1024 * 1024
 
 
 def _get(url: str, limit: int) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - fixed https URL
+    with urllib.request.urlopen(url, timeout=60) as response:
         data: bytes = response.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"{url}: larger than {limit} bytes")

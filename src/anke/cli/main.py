@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from anke import __version__
-from anke.cli.scan_command import add_scan_parser, run_scan
+from anke.cli.scan_command import add_scan_parser
 from anke.errors import AnkeError
 
 EXIT_OK = 0

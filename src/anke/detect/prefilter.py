@@ -6,22 +6,26 @@ wheels for x86-64 only) Python's ``re`` runs the same patterns, slower but with 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 try:  # pragma: no cover - depends on the platform
     import hyperscan
 
     HAVE_HYPERSCAN = True
 except ImportError:  # pragma: no cover
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
     HAVE_HYPERSCAN = False
 
 
 @dataclass(frozen=True)
 class Hit:
-    """Pattern ``pattern`` matched ``data[start:end]``."""
+    """Pattern ``pattern`` matched, ending at ``end`` (``start`` is exact only without hyperscan)."""
 
     pattern: int
     start: int
@@ -33,22 +37,62 @@ class TooManyHits(Exception):
 
 
 class Prefilter:
-    """A compiled set of byte regexes; ``scan`` returns every hit up to a limit."""
+    """A compiled set of byte regexes; ``scan`` returns every hit up to a limit.
 
-    def __init__(self, patterns: Sequence[bytes], *, caseless: Sequence[bool]) -> None:
+    Compiling a large set takes hyperscan about a second, so the compiled database is kept
+    in a cache directory (``cache_dir``), keyed by the SHA-256 of the patterns and flags.
+    """
+
+    def __init__(self, patterns: Sequence[bytes], *, caseless: Sequence[bool],
+                 cache_dir: Path | None = None) -> None:
         self.patterns = tuple(patterns)
         self._caseless = tuple(caseless)
+        self._cache_dir = cache_dir
         self._db: object | None = None
         self._regex: list[re.Pattern[bytes]] | None = None
 
+    def _key(self) -> str:
+        digest = hashlib.sha256(str(getattr(hyperscan, "__version__", "")).encode())
+        for pattern, caseless in zip(self.patterns, self._caseless, strict=True):
+            digest.update(pattern + (b"\x01" if caseless else b"\x00") + b"\x00")
+        return digest.hexdigest()[:24]
+
+    def _load_cached(self) -> object | None:
+        if self._cache_dir is None:
+            return None
+        path = self._cache_dir / f"prefilter-{self._key()}.hsdb"
+        try:
+            db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)
+        except (OSError, hyperscan.HyperscanError):
+            return None
+        return db
+
+    def _store(self, db: object) -> None:
+        if self._cache_dir is None:
+            return
+        try:
+            self._cache_dir.mkdir(parents=True, exist_ok=True)
+            data = hyperscan.dumpb(db)
+            fd, temp = tempfile.mkstemp(dir=self._cache_dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, self._cache_dir / f"prefilter-{self._key()}.hsdb")
+        except (OSError, hyperscan.HyperscanError):
+            pass  # a cache that cannot be written only costs time
+
     def _compile(self) -> None:
         if HAVE_HYPERSCAN and self.patterns:
+            cached = self._load_cached()
+            if cached is not None:
+                self._db = cached
+                return
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            base = hyperscan.HS_FLAG_SOM_LEFTMOST
-            flags = [base | (hyperscan.HS_FLAG_CASELESS if c else 0) for c in self._caseless]
+            flags = [hyperscan.HS_FLAG_CASELESS if c else 0 for c in self._caseless]
             db.compile(expressions=list(self.patterns), ids=list(range(len(self.patterns))),
                        elements=len(self.patterns), flags=flags)
             self._db = db
+            self._store(db)
         else:
             self._regex = [re.compile(p, re.IGNORECASE if c else 0)
                            for p, c in zip(self.patterns, self._caseless, strict=True)]

@@ -30,8 +30,8 @@ class ScanOptions:
     """How to scan."""
 
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    walk: WalkLimits = WalkLimits()
-    source: SourceLimits = SourceLimits()
+    walk: WalkLimits = field(default_factory=WalkLimits)
+    source: SourceLimits = field(default_factory=SourceLimits)
 
 
 def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | SkippedMember]:

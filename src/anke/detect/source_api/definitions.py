@@ -33,9 +33,7 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
     current = node
     parent = node.parent
     while parent is not None and parent.type in spec.members:
-        name_field = spec.members[parent.type][1]
-        if not name_field or parent.child_by_field_name(name_field) != current:
-            return None
+        # any name of the target counts: forge.des.startEncrypting = function () {...}
         current, parent = parent, parent.parent
     if parent is None:
         return None
@@ -58,6 +56,9 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
 def _defines(value: Node) -> bool:
     if value.type in _DEFINING_VALUES:
         return True
+    if value.type == "binary_expression":  # forge.md5 = forge.md5 || {}
+        right = value.child_by_field_name("right")
+        return right is not None and right.type in _DEFINING_VALUES
     if value.type in ("call_expression", "call"):  # Base.extend({...}), createHelper(fn)
         function = value.child_by_field_name("function")
         if function is not None and function.text == b"require":

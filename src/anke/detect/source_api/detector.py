@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
@@ -47,7 +47,7 @@ class SourceDetector:
 
     rules: RuleSet
     catalog: Catalog
-    limits: SourceLimits = SourceLimits()
+    limits: SourceLimits = field(default_factory=SourceLimits)
 
     @property
     def reader(self) -> NameReader:
@@ -78,8 +78,7 @@ class SourceDetector:
             kind = patterns.kinds[hit.pattern]
             if kind != NAME and spec.language not in patterns.languages[hit.pattern]:
                 continue
-            if patterns.accept(data, hit):
-                points.append((hit.start, kind == NAME))
+            points.append((_inside(data, hit.end), kind == NAME))
         if not points:
             return [], [], False
         if not any(_maybe_code(data, offset, spec.language) for offset, _ in points):
@@ -104,12 +103,12 @@ class SourceDetector:
         header_tree = parser_for(spec).parse(header)
         imports = collect_imports(spec, header_tree.root_node)
         lines = _LineIndex(data)
-        findings: list[Finding] = []
+        found: list[Finding] = []
         for start, end in regions:
             inside = [(p - start, n) for p, n in points if start <= p < end]
-            findings.extend(self._analyse(spec, rules, path, data[start:end], start, inside,
-                                          imports, lines))
-        return _dedupe(findings), notes, True
+            found.extend(self._analyse(spec, rules, path, data[start:end], start, inside,
+                                       imports, lines))
+        return _dedupe(found), notes, True
 
     def _analyse(self, spec: LangSpec, rules: LanguageRules, path: str, data: bytes, base: int,
                  points: list[tuple[int, bool]], imports: ImportTable | None,
@@ -210,14 +209,18 @@ class SourceDetector:
                 continue  # "EC" and the like name a key type, not an implementation
             keys = {fold(n) for n in (entry.name, *entry.aliases)}
             if keys & common and not (keys & words - common) and not (
-                    words <= keys and has_crypto_context(defined)):
-                continue  # "seed", "idea", "cast": only a whole name, in cryptographic code
+                    _bare(name) == entry.name and has_crypto_context(defined)):
+                continue  # "seed", "idea": only as the cipher's own name, in cryptographic code
             if (line, algorithm) in taken:
                 continue
             taken.add((line, algorithm))
             yield _finding(f"{spec.language.value}.definition", FindingKind.ALGORITHM, path, line,
                            column, evidence, algorithm, self.reader.primitive(algorithm),
                            Confidence.MEDIUM)
+
+
+def _bare(name: str) -> str:
+    return name.strip("_$")
 
 
 def _words(name: str) -> list[str]:
@@ -247,6 +250,15 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 _HASH_COMMENT = frozenset({Language.PYTHON})
+_IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
+
+
+def _inside(data: bytes, end: int) -> int:
+    """An offset inside the name that a hit ending at ``end`` found (boundaries included)."""
+    position = min(end, len(data)) - 1
+    while position > 0 and data[position] not in _IDENT_BYTES:
+        position -= 1
+    return position
 
 
 def _maybe_code(data: bytes, offset: int, language: Language) -> bool:
@@ -270,9 +282,8 @@ def _maybe_code(data: bytes, offset: int, language: Language) -> bool:
                 quote = 0
         elif char in (34, 39, 96):
             quote = char
-        elif char == 35 and language in _HASH_COMMENT:
-            return False
-        elif char == 47 and prefix[index + 1:index + 2] == b"/":
+        elif (char == 35 and language in _HASH_COMMENT) or (
+                char == 47 and prefix[index + 1:index + 2] == b"/"):
             return False
         index += 1
     return quote == 0
@@ -287,8 +298,8 @@ def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> li
              if target in rules.modules or target.startswith(prefixes)]
     if not names:
         return []
-    pattern = re.compile(rb"(?<![A-Za-z0-9_$.])(?:" + b"|".join(
-        re.escape(n.encode()) for n in sorted(names, key=len, reverse=True)) + rb")(?![A-Za-z0-9_$])")
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rb"(?<![A-Za-z0-9_$.])(?:" + alternatives + rb")(?![A-Za-z0-9_$])")
     return [m.start() for m in pattern.finditer(data)]
 
 

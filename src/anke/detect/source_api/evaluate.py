@@ -351,13 +351,13 @@ class FileEvaluator:
         if not entries:
             return None
         chosen = entries[0][1]
-        for offset, value in entries:
+        for offset, candidate in entries:
             if offset < before:
-                chosen = value
+                chosen = candidate
         if chosen.start_byte <= before < chosen.end_byte:
             return None
-        value = self.resolve(chosen, depth + 1)
-        return None if isinstance(value, Use) else value
+        resolved = self.resolve(chosen, depth + 1)
+        return None if isinstance(resolved, Use) else resolved
 
     def constants(self) -> dict[str, list[tuple[int, Node]]]:
         """Names assigned in this file, with each assignment's offset and value node."""

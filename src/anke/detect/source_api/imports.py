@@ -198,9 +198,9 @@ def _javascript(spec: LangSpec, root: Node, table: ImportTable) -> None:
                     table.bind(text(prop), f"{qualified}.{text(prop)}")
                 elif prop.type == "pair_pattern":
                     key = prop.child_by_field_name("key")
-                    local = prop.child_by_field_name("value")
-                    if key is not None and local is not None and local.type == "identifier":
-                        table.bind(text(local), f"{qualified}.{text(key)}")
+                    bound = prop.child_by_field_name("value")
+                    if key is not None and bound is not None and bound.type == "identifier":
+                        table.bind(text(bound), f"{qualified}.{text(key)}")
 
 
 def _required(spec: LangSpec, value: Node) -> str | None:

@@ -2,24 +2,27 @@
 
 A file is parsed only when one of these patterns occurs in it at a word boundary; each hit
 also points the second stage at the exact identifier to look at, so the cost of a scan
-follows the cryptography in a tree, not its size.  The patterns are plain literals (cheap to
-compile and to run); word boundaries are checked on the few hits in Python.
+follows the cryptography in a tree, not its size.  Word boundaries (camel case included) are
+part of the patterns, so ``description`` never reaches Python as a hit for DES.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from anke.catalog import Catalog
 from anke.catalog.index import fold
-from anke.detect.prefilter import Hit, Prefilter
+from anke.detect.prefilter import Prefilter
 from anke.rules.loader import RuleSet
 from anke.rules.model import Language
 
 _PIECES = re.compile(r"\d+|[a-z]+")
 _ANCHOR = re.compile(r"^\\b([A-Za-z0-9_$]+)(\\b)?$")
+_NOT_IDENT = rb"[^A-Za-z0-9_$]"
 ANCHOR = "anchor"
 NAME = "name"
 
@@ -31,58 +34,34 @@ class PatternSet:
     prefilter: Prefilter
     kinds: tuple[str, ...]  # ANCHOR or NAME, per pattern id
     languages: tuple[frozenset[Language], ...]  # languages an anchor belongs to
-    whole: tuple[bool, ...]  # an anchor that must end at a word boundary
-
-    def accept(self, data: bytes, hit: Hit) -> bool:
-        """True when a hit starts and ends at word boundaries (camel case counts)."""
-        if self.kinds[hit.pattern] == ANCHOR:
-            if hit.start > 0 and _is_ident(data[hit.start - 1]):
-                return False
-            return not (self.whole[hit.pattern] and hit.end < len(data)
-                        and _is_ident(data[hit.end]))
-        return _name_boundaries(data, hit.start, hit.end)
 
 
-def _is_ident(byte: int) -> bool:
-    return 48 <= byte <= 57 or 65 <= byte <= 90 or 97 <= byte <= 122 or byte in (95, 36)
+def _name_forms(key: str) -> list[bytes]:
+    """Regexes for one folded name in its lower, UPPER and Capitalised spellings.
 
-
-def _is_upper(byte: int) -> bool:
-    return 65 <= byte <= 90
-
-
-def _is_lower(byte: int) -> bool:
-    return 97 <= byte <= 122
-
-
-def _is_letter(byte: int) -> bool:
-    return _is_upper(byte) or _is_lower(byte)
-
-
-def _name_boundaries(data: bytes, start: int, end: int) -> bool:
-    first, last = data[start], data[end - 1]
-    if start > 0:
-        before = data[start - 1]
-        if _is_letter(before) and not (_is_upper(first) and _is_lower(before)):
-            return False
-    if end < len(data):
-        after = data[end]
-        if _is_letter(after):
-            if _is_lower(after) and not (48 <= last <= 57):
-                return False
-            if _is_upper(after) and _is_upper(last):
-                following = data[end + 1] if end + 1 < len(data) else 0
-                if not _is_lower(following):
-                    return False
-    return True
-
-
-def _name_regex(key: str) -> bytes | None:
-    """A caseless regex for one folded name: ``sha256`` also finds ``SHA-256`` and ``sha_256``."""
+    ``sha256`` also finds ``SHA-256`` and ``sha_256``; the surrounding classes demand a word
+    or camel-case boundary on each side (``AESCipher`` and ``getSha256`` match, ``caesar``
+    and ``Description`` do not).
+    """
     pieces = _PIECES.findall(key)
     if "".join(pieces) != key or not pieces:
-        return None
-    return r"[-_]?".join(re.escape(p) for p in pieces).encode()
+        return []
+    forms: list[bytes] = []
+    for case in ("lower", "upper", "cap"):
+        if case == "lower":
+            body_pieces = pieces
+            left, right = r"(?:^|[^a-z])", r"(?:[^a-z]|$)"
+        elif case == "upper":
+            body_pieces = [p.upper() for p in pieces]
+            left, right = r"(?:^|[^A-Z])", r"(?:[^A-Z]|[A-Z][a-z]|$)"
+        else:
+            if pieces[0].isdigit() or len(pieces[0]) < 2:
+                continue
+            body_pieces = [pieces[0].capitalize(), *pieces[1:]]
+            left, right = r"(?:^|[^A-Z])", r"(?:[^a-z]|$)"
+        body = r"[-_]?".join(re.escape(p) for p in body_pieces)
+        forms.append((left + body + right).encode())
+    return forms
 
 
 def name_keys(catalog: Catalog) -> set[str]:
@@ -96,14 +75,21 @@ def name_keys(catalog: Catalog) -> set[str]:
     return keys
 
 
+def cache_dir() -> Path | None:
+    """Where compiled prefilters are kept: ``$ANKE_CACHE_DIR``, else the user cache."""
+    configured = os.environ.get("ANKE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "anke" if base else None
+
+
 @cache
 def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
     """Build (once per process) the prefilter for every language's rules and the catalog."""
     patterns: list[bytes] = []
-    caseless: list[bool] = []
     kinds: list[str] = []
     languages: list[frozenset[Language]] = []
-    whole: list[bool] = []
     anchor_langs: dict[str, set[Language]] = {}
     for language, index in rules.by_language.items():
         for anchor in index.anchors:
@@ -112,19 +98,15 @@ def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
         found = _ANCHOR.match(anchor)
         if found is None:
             continue
-        patterns.append(re.escape(found.group(1)).encode())
-        caseless.append(False)
+        right = rb"(?:" + _NOT_IDENT + rb"|$)" if found.group(2) is not None else b""
+        patterns.append(rb"(?:^|" + _NOT_IDENT + rb")" + re.escape(found.group(1)).encode()
+                        + right)
         kinds.append(ANCHOR)
         languages.append(frozenset(langs))
-        whole.append(found.group(2) is not None)
     for key in sorted(name_keys(catalog)):
-        regex = _name_regex(key)
-        if regex is None:
-            continue
-        patterns.append(regex)
-        caseless.append(True)
-        kinds.append(NAME)
-        languages.append(frozenset(Language))
-        whole.append(False)
-    prefilter = Prefilter(patterns, caseless=caseless)
-    return PatternSet(prefilter, tuple(kinds), tuple(languages), tuple(whole))
+        for form in _name_forms(key):
+            patterns.append(form)
+            kinds.append(NAME)
+            languages.append(frozenset(Language))
+    prefilter = Prefilter(patterns, caseless=[False] * len(patterns), cache_dir=cache_dir())
+    return PatternSet(prefilter, tuple(kinds), tuple(languages))

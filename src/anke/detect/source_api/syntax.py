@@ -7,8 +7,8 @@ serves every grammar.
 from __future__ import annotations
 
 import ast
+import contextlib
 from dataclasses import dataclass, field
-
 from functools import cache
 
 from tree_sitter import Node, Query, QueryCursor
@@ -168,7 +168,10 @@ def site_at(spec: LangSpec, node: Node) -> Site | None:
     gives the reference.  A name that is the object of a Java call (``Cipher`` in
     ``Cipher.getInstance``) gives the call.
     """
-    if node.type not in spec.identifiers or in_import(node):
+    if node.type not in spec.identifiers:
+        return None
+    parent = node.parent
+    if parent is not None and parent.type in _IMPORT_PARENTS and in_import(node):
         return None
     current = node
     for _ in range(12):
@@ -193,6 +196,12 @@ _IMPORT_TYPES = frozenset({
 })
 
 
+_IMPORT_PARENTS = _IMPORT_TYPES | frozenset({
+    "dotted_name", "aliased_import", "import_specifier", "import_clause", "namespace_import",
+    "named_imports", "scoped_identifier", "qualified_name", "relative_import",
+})
+
+
 def in_import(node: Node) -> bool:
     """True for a name that is part of an import statement (it names, it does not use)."""
     current: Node | None = node.parent
@@ -209,11 +218,10 @@ def string_value(spec: LangSpec, node: Node) -> str | None:
     """The value of a string literal (escapes decoded where simple); None otherwise."""
     node = unwrap(spec, node)
     if node.type not in spec.strings:
-        if spec.language is Language.C or spec.language is Language.CPP:
-            if node.type == "preproc_arg":
-                raw = text(node).strip()
-                if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-                    return raw[1:-1]
+        if node.type == "preproc_arg":  # C: #define ALG "aes-256-cbc"
+            raw = text(node).strip()
+            if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+                return raw[1:-1]
         return None
     parts = [c for c in node.children if c.type in spec.string_parts]
     if any(c.type in ("interpolation", "template_substitution") for c in node.children):
@@ -228,10 +236,8 @@ def string_value(spec: LangSpec, node: Node) -> str | None:
     for part in parts:
         chunk = text(part)
         if part.type == "escape_sequence":
-            try:
+            with contextlib.suppress(ValueError, SyntaxError):
                 chunk = ast.literal_eval(f'"{chunk}"')
-            except (ValueError, SyntaxError):
-                pass
         out.append(chunk)
     return "".join(out)
 
@@ -287,8 +293,10 @@ def _first_target(spec: LangSpec, node: Node) -> Node:
 
 @cache
 def _type_query(spec: LangSpec, types: frozenset[str]) -> Query:
-    alternatives = " ".join(f"({t})" for t in sorted(types))
-    return Query(ts_language(spec), f"[{alternatives}] @node")
+    language = ts_language(spec)
+    known = [t for t in sorted(types) if language.id_for_node_kind(t, True) is not None]
+    alternatives = " ".join(f"({t})" for t in known) or "(ERROR)"
+    return Query(language, f"[{alternatives}] @node")
 
 
 def find_nodes(spec: LangSpec, root: Node, types: frozenset[str]) -> list[Node]:
