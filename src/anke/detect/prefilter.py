@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Hit:
-    """Pattern ``pattern`` matched, ending at ``end`` (``start`` is exact only without hyperscan)."""
+    """Pattern ``pattern`` matched, ending at ``end`` (``start``: exact only without hyperscan)."""
 
     pattern: int
     start: int
@@ -48,7 +48,7 @@ class Prefilter:
         self.patterns = tuple(patterns)
         self._caseless = tuple(caseless)
         self._cache_dir = cache_dir
-        self._db: object | None = None
+        self._db: hyperscan.Database | None = None
         self._regex: list[re.Pattern[bytes]] | None = None
 
     def _key(self) -> str:
@@ -57,7 +57,7 @@ class Prefilter:
             digest.update(pattern + (b"\x01" if caseless else b"\x00") + b"\x00")
         return digest.hexdigest()[:24]
 
-    def _load_cached(self) -> object | None:
+    def _load_cached(self) -> hyperscan.Database | None:
         if self._cache_dir is None:
             return None
         path = self._cache_dir / f"prefilter-{self._key()}.hsdb"
@@ -68,7 +68,7 @@ class Prefilter:
             return None
         return db
 
-    def _store(self, db: object) -> None:
+    def _store(self, db: hyperscan.Database) -> None:
         if self._cache_dir is None:
             return
         try:
@@ -109,7 +109,7 @@ class Prefilter:
                 return len(hits) >= limit
 
             try:
-                self._db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+                self._db.scan(data, match_event_handler=on_match)
             except hyperscan.ScanTerminated:
                 truncated = True
         else:

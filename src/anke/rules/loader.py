@@ -64,7 +64,8 @@ def _anchor(pattern: str) -> str | None:
 
 
 _GENERIC = frozenset({"new", "generate", "create", "init", "sign", "verify", "encrypt",
-                      "decrypt", "update", "digest", "get", "of", "hash", "key"})
+                      "decrypt", "update", "digest", "get", "of", "hash", "key", "signature",
+                      "construct", "protocol", "cipher", "final", "data", "value"})
 
 
 @dataclass(frozen=True, eq=False)

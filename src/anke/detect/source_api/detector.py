@@ -8,7 +8,6 @@ their arguments, and reports what each call uses.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -101,7 +100,7 @@ class SourceDetector:
                              "regions around prefilter hits"))
         header = data[: min(len(data), 65536)]
         header_tree = parser_for(spec).parse(header)
-        imports = collect_imports(spec, header_tree.root_node)
+        imports = collect_imports(spec, header_tree.root_node, header)
         lines = _LineIndex(data)
         found: list[Finding] = []
         for start, end in regions:
@@ -116,7 +115,7 @@ class SourceDetector:
         tree = parser_for(spec).parse(data)
         root = tree.root_node
         if imports is None:
-            imports = collect_imports(spec, root)
+            imports = collect_imports(spec, root, data)
         evaluator = FileEvaluator(spec, root, imports, rules, self.reader)
         for offset in _alias_points(imports, rules, data):
             points.append((offset, False))
@@ -327,15 +326,14 @@ def _regions(points: list[tuple[int, bool]], size: int, width: int) -> list[tupl
 
 
 class _LineIndex:
-    """Line and column of absolute offsets in a large file."""
+    """Line and column of absolute offsets in a large file (counted on demand)."""
 
     def __init__(self, data: bytes) -> None:
-        self.newlines = [m.start() for m in re.finditer(rb"\n", data)]
+        self.data = data
 
     def of(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_left(self.newlines, offset)
-        line_start = self.newlines[index - 1] + 1 if index > 0 else 0
-        return index + 1, offset - line_start + 1
+        line_start = self.data.rfind(b"\n", 0, offset) + 1
+        return self.data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
 class _Positions:

@@ -54,10 +54,9 @@ _PY_IMPORT = re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t]")
 _PY_IMPORT_TYPES = frozenset({"import_statement", "import_from_statement"})
 
 
-def _python_import_nodes(root: Node) -> list[Node]:
+def _python_import_nodes(root: Node, source: bytes) -> list[Node]:
     """Import statements anywhere (module level, functions, ``try`` blocks), found by text."""
     nodes: list[Node] = []
-    source = root.text or b""
     for found in _PY_IMPORT.finditer(source):
         offset = found.end() - 2
         node = root.named_descendant_for_byte_range(offset, offset + 1)
@@ -70,8 +69,8 @@ def _python_import_nodes(root: Node) -> list[Node]:
     return nodes
 
 
-def _python(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _python_import_nodes(root):
+def _python(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
+    for node in _python_import_nodes(root, source):
         if node.type == "import_statement":
             for child in node.children_by_field_name("name"):
                 if child.type == "aliased_import":
@@ -99,7 +98,7 @@ def _python(spec: LangSpec, root: Node, table: ImportTable) -> None:
                 table.bind(text(child).split(".")[-1], f"{module}.{text(child)}")
 
 
-def _java(spec: LangSpec, root: Node, table: ImportTable) -> None:
+def _java(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
     for node in root.named_children:
         if node.type != "import_declaration":
             continue
@@ -114,7 +113,7 @@ def _java(spec: LangSpec, root: Node, table: ImportTable) -> None:
             table.bind(qualified.rsplit(".", 1)[-1], qualified)
 
 
-def _csharp(spec: LangSpec, root: Node, table: ImportTable) -> None:
+def _csharp(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
     for node in _descendants(spec, root, {"using_directive"}):
         alias = node.child_by_field_name("name")
         target = [c for c in node.named_children if c != alias and c.type in (
@@ -129,7 +128,7 @@ def _csharp(spec: LangSpec, root: Node, table: ImportTable) -> None:
             table.modules.add(qualified)
 
 
-def _go(spec: LangSpec, root: Node, table: ImportTable) -> None:
+def _go(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
     for node in _descendants(spec, root, {"import_spec"}):
         path_node = node.child_by_field_name("path")
         if path_node is None:
@@ -157,11 +156,11 @@ def _module_name(raw: str) -> str:
     return raw[5:] if raw.startswith("node:") else raw
 
 
-def _javascript(spec: LangSpec, root: Node, table: ImportTable) -> None:
-    for node in _js_import_nodes(spec, root):
+def _javascript(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
+    for node in _js_import_nodes(root, source):
         if node.type == "import_statement":
-            source = node.child_by_field_name("source")
-            module = _module_name(string_value(spec, source) or "") if source else ""
+            source_node = node.child_by_field_name("source")
+            module = _module_name(string_value(spec, source_node) or "") if source_node else ""
             if not module:
                 continue
             table.modules.add(module)
@@ -215,7 +214,7 @@ def _required(spec: LangSpec, value: Node) -> str | None:
     return None
 
 
-def _c(spec: LangSpec, root: Node, table: ImportTable) -> None:
+def _c(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
     for node in _descendants(spec, root, {"preproc_include"}):
         path = node.child_by_field_name("path")
         if path is not None:
@@ -241,10 +240,9 @@ _BLOCKS = frozenset({"import_spec_list", "import_declaration", "if_statement",
 _REQUIRE = re.compile(rb"(?<![A-Za-z0-9_$.])require\s*\(")
 
 
-def _js_import_nodes(spec: LangSpec, root: Node) -> list[Node]:
+def _js_import_nodes(root: Node, source: bytes) -> list[Node]:
     """ES imports at the top level, and declarators whose value is a ``require`` call."""
     nodes = [n for n in root.named_children if n.type == "import_statement"]
-    source = root.text or b""
     for found in _REQUIRE.finditer(source):
         node = root.named_descendant_for_byte_range(found.start(), found.start() + 1)
         for _ in range(6):
@@ -256,7 +254,7 @@ def _js_import_nodes(spec: LangSpec, root: Node) -> list[Node]:
     return nodes
 
 
-_COLLECTORS: dict[Language, Callable[[LangSpec, Node, ImportTable], None]] = {
+_COLLECTORS: dict[Language, Callable[[LangSpec, Node, bytes, ImportTable], None]] = {
     Language.PYTHON: _python,
     Language.JAVA: _java,
     Language.CSHARP: _csharp,
@@ -268,8 +266,8 @@ _COLLECTORS: dict[Language, Callable[[LangSpec, Node, ImportTable], None]] = {
 }
 
 
-def collect_imports(spec: LangSpec, root: Node) -> ImportTable:
-    """The import table of one parsed file."""
+def collect_imports(spec: LangSpec, root: Node, source: bytes) -> ImportTable:
+    """The import table of one parsed file (``source`` is the text ``root`` was parsed from)."""
     table = ImportTable()
-    _COLLECTORS[spec.language](spec, root, table)
+    _COLLECTORS[spec.language](spec, root, source, table)
     return table

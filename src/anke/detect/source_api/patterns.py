@@ -65,14 +65,20 @@ def _name_forms(key: str) -> list[bytes]:
 
 
 def name_keys(catalog: Catalog) -> set[str]:
-    """Folded algorithm names worth searching for."""
+    """Folded algorithm names worth searching for in every spelling (not everyday words)."""
     keys: set[str] = set()
     for algorithm in catalog.algorithms:
         for name in (algorithm.name, *algorithm.aliases):
             key = fold(name)
-            if len(key) >= 2:
+            if len(key) >= 2 and key not in catalog.common_words:
                 keys.add(key)
     return keys
+
+
+def exact_names(catalog: Catalog) -> set[str]:
+    """Algorithms whose names are everyday words: searched only as written (``SEED``)."""
+    return {a.name for a in catalog.algorithms
+            if fold(a.name) in catalog.common_words and re.fullmatch(r"[A-Za-z0-9]+", a.name)}
 
 
 def cache_dir() -> Path | None:
@@ -108,5 +114,9 @@ def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
             patterns.append(form)
             kinds.append(NAME)
             languages.append(frozenset(Language))
+    for name in sorted(exact_names(catalog)):
+        patterns.append(rb"(?:^|[^A-Za-z])" + name.encode() + rb"(?:[^A-Za-z]|$)")
+        kinds.append(NAME)
+        languages.append(frozenset(Language))
     prefilter = Prefilter(patterns, caseless=[False] * len(patterns), cache_dir=cache_dir())
     return PatternSet(prefilter, tuple(kinds), tuple(languages))
