@@ -112,7 +112,7 @@ class LanguageRules:
 
     def candidates(self, qualified: str) -> list[CompiledRule]:
         """Rules that may match a qualified name (by its last name)."""
-        last = qualified.rsplit(".", 1)[-1]
+        last = qualified.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
         return self.by_last.get(last, []) + self.wild
 
 

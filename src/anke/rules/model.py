@@ -188,7 +188,7 @@ class Rule(BaseModel):
     @model_validator(mode="after")
     def _captures_exist(self) -> Rule:
         captures = {c for pattern in self.match for c in _CAPTURE.findall(pattern)}
-        for field in ("algorithm", "mode", "padding", "key_bits", "curve"):
+        for field in ("algorithm", "also", "mode", "padding", "key_bits", "curve"):
             for source in getattr(self, field):
                 if source.capture is not None and source.capture not in captures:
                     raise ValueError(f"{field}: no {{{source.capture}}} in match")

@@ -38,8 +38,8 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
     if parent is None:
         return None
     if parent.type == "pair" and parent.child_by_field_name("key") == current:
-        value = parent.child_by_field_name("value")
-        return parent if value is not None and _defines(value) else None
+        value = parent.child_by_field_name("value")  # {sm2: require('./sm2')} exports a module
+        return parent if value is not None and _defines(value, exported=True) else None
     pair = spec.assignments.get(parent.type)
     if pair is None or pair[0] is None or parent.child_by_field_name(pair[0]) != current:
         return None
@@ -50,10 +50,11 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
             value.child_by_field_name("right") is not None):
         value = value.child_by_field_name("right")  # a = b.c = Cipher.extend({...})
         assert value is not None
-    return parent if _defines(value) else None
+    exported = current.type in spec.members  # exports.sm3 = require('./sm3')
+    return parent if _defines(value, exported=exported) else None
 
 
-def _defines(value: Node) -> bool:
+def _defines(value: Node, *, exported: bool = False) -> bool:
     if value.type in _DEFINING_VALUES:
         return True
     if value.type == "binary_expression":  # forge.md5 = forge.md5 || {}
@@ -62,7 +63,7 @@ def _defines(value: Node) -> bool:
     if value.type in ("call_expression", "call"):  # Base.extend({...}), createHelper(fn)
         function = value.child_by_field_name("function")
         if function is not None and function.text == b"require":
-            return True  # module.exports = {sm2: require('./sm2')}: an exported module
+            return exported  # an exported module, not a local import of one
         args = value.child_by_field_name("arguments")
         if args is not None:
             return any(a.type in _DEFINING_VALUES or a.type == "identifier"

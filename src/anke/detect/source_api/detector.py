@@ -80,7 +80,8 @@ class SourceDetector:
             points.append((_inside(data, hit.end), kind == NAME))
         if not points:
             return [], [], False
-        if not any(_maybe_code(data, offset, spec.language) for offset, _ in points):
+        if not any(not is_name or _maybe_code(data, offset, spec.language)
+                   for offset, is_name in points):
             return [], [], False  # every hit sits in a line comment or a one-line string
         notes: list[Skipped] = []
         if truncated:
@@ -159,6 +160,7 @@ class SourceDetector:
         for use in evaluator.uses.values():
             if use is None or use.consumed or use.dropped or not use.rule.rule.emit:
                 continue
+            evaluator.finish(use)
             yield from self._emit(spec, path, use, position)
 
     def _emit(self, spec: LangSpec, path: str, use: Use, position: _Positions) -> Iterable[Finding]:
@@ -178,17 +180,19 @@ class SourceDetector:
             return
         keyed = next((a for a in use.algorithms
                       if reader.primitive(a) not in ("hash", "xof")), use.algorithms[0])
+        block = next((a for a in use.algorithms if reader.is_block_cipher(a)), None)
+        # a suite like ECDHE-RSA-AES128-GCM names its cipher third: mode and size are its
+        sized = block or keyed
         for algorithm in use.algorithms:
             primary = algorithm == keyed
-            block = reader.is_block_cipher(algorithm)
             yield _finding(
                 rule.id, rule.kind, path, line, column, evidence, algorithm,
                 (rule.primitive if primary and rule.primitive else reader.primitive(algorithm)),
                 use.confidence,
-                mode=use.mode if primary and block else None,
-                padding=use.padding if primary else None,
-                key_bits=use.key_bits if primary else None,
-                curve=use.curve if primary else None,
+                mode=use.mode if algorithm == block else None,
+                padding=use.padding if algorithm == sized else None,
+                key_bits=use.key_bits if algorithm == sized else None,
+                curve=use.curve if primary and algorithm != block else None,
             )
 
     def _definition_findings(self, spec: LangSpec, path: str, name_node: Node, defined: Node,

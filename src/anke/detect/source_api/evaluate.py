@@ -131,9 +131,6 @@ class FileEvaluator:
             for algorithm in self._algorithms_of(use, use.site, source):
                 if algorithm not in use.algorithms:
                     use.algorithms.append(algorithm)
-        for key, value in rule.defaults.items():
-            if getattr(use, key) is None:
-                setattr(use, key, value)
         if rule.applies_to is not None and rule.applies_to < len(use.site.args):
             target = self.resolve(use.site.args[rule.applies_to])
             if isinstance(target, Use) and target is not use:
@@ -142,6 +139,13 @@ class FileEvaluator:
                         setattr(target, name, getattr(use, name))
                 target.consumed = False
                 use.consumed = True
+
+    @staticmethod
+    def finish(use: Use) -> None:
+        """Apply what the API implies (``defaults``) once every later call has been seen."""
+        for key, value in use.rule.rule.defaults.items():
+            if getattr(use, key) is None:
+                setattr(use, key, value)
 
     def _fill(self, use: Use, site: Site, algorithm: tuple[Source, ...],
               mode: tuple[Source, ...], padding: tuple[Source, ...],
@@ -272,14 +276,18 @@ class FileEvaluator:
         if node is None:
             return None
         if source.property is not None:
-            props = object_properties(self.spec, node)
-            if props is None:
-                resolved = self.resolve(node)
-                props = resolved if isinstance(resolved, dict) else None
-            if props is None or source.property not in props:
-                return None
-            node = props[source.property]
-        return self.resolve(node)
+            for name in source.property.split("."):  # "hash.name" reads {hash: {name: ..}}
+                props = object_properties(self.spec, node)
+                if props is None:
+                    resolved = self.resolve(node)
+                    props = resolved if isinstance(resolved, dict) else None
+                if props is None or name not in props:
+                    return None
+                node = props[name]
+        value = self.resolve(node)
+        if isinstance(value, dict) and "name" in value:  # {hash: {name: 'SHA-256'}}
+            value = self.resolve(value["name"])
+        return value
 
     # ---- values ---------------------------------------------------------------------------
 
@@ -366,7 +374,8 @@ class FileEvaluator:
             for name, value, where in assignments(self.spec, self.root):
                 if value.type in self.spec.strings or value.type in self.spec.integers or (
                         value.type in self.spec.concats) or value.type in self.spec.members or (
-                        value.type in self.spec.identifiers) or value.type == "preproc_arg":
+                        value.type in self.spec.identifiers) or value.type == "preproc_arg" or (
+                        value.type in self.spec.objects):
                     table.setdefault(name, []).append((where.start_byte, value))
                     short = name.rsplit(".", 1)[-1]
                     if short != name:

@@ -41,7 +41,7 @@ class ImportTable:
         """Qualified candidates for a written name, and whether an import explained it."""
         head, rest = parts[0], parts[1:]
         if head.startswith("<") and head.endswith(">"):  # inline require('x')
-            return [".".join([head[1:-1], *rest])], True
+            return [".".join([_module_name(head[1:-1]), *rest])], True
         if head in self.aliases:
             return [".".join([self.aliases[head], *rest])], True
         joined = ".".join(parts)

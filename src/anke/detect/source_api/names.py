@@ -22,6 +22,7 @@ _CHUNKS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _OID = re.compile(r"^\d+(\.\d+){3,}$")
 _FILLERS = frozenset({"with", "and", "padding", "mode", "using", "pad"})
 _MAX_WORDS = 6
+_RSA_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ class NameReader:
                 if key_bits is None and self._plausible_bits(str(previous.value), bits):
                     key_bits = bits
             previous = word
+        if not algorithms and padding in _RSA_PADDINGS and "rsa" in name.lower():
+            algorithms.append("RSA")  # RSASSA-PKCS1-v1_5, RSA-OAEP, RSA-PSS name RSA too
         return NameReading(tuple(algorithms), mode, padding, key_bits, curve)
 
     def _plausible_bits(self, algorithm: str, bits: int) -> bool:

@@ -174,20 +174,23 @@ def site_at(spec: LangSpec, node: Node) -> Site | None:
     if parent is not None and parent.type in _IMPORT_PARENTS and in_import(node):
         return None
     current = node
+    named = node  # the outermost pure name seen: a.b.C, not the wrapper around it
     for _ in range(12):
         parent = current.parent
         if parent is None:
             break
         if _is_callee_of(spec, current, parent):
             return site_of(spec, parent)
-        if parent.type in spec.members or parent.type in spec.wrappers or parent.type in (
+        if parent.type in spec.members or parent.type in (
             "generic_type", "scoped_type_identifier", "generic_name"
         ):
-            # only climb from the object side or the name side of a pure name chain
+            current = named = parent
+            continue
+        if parent.type in spec.wrappers:
             current = parent
             continue
         break
-    return site_of(spec, current)
+    return site_of(spec, named)
 
 
 _IMPORT_TYPES = frozenset({
@@ -245,6 +248,9 @@ def string_value(spec: LangSpec, node: Node) -> str | None:
 def int_value(spec: LangSpec, node: Node) -> int | None:
     """The value of an integer literal; None otherwise."""
     node = unwrap(spec, node)
+    if node.type == "preproc_arg":  # C: #define KEY_BITS 2048
+        raw = text(node).strip().rstrip("uUlL")
+        return int(raw) if raw.isdigit() else None
     if node.type not in spec.integers:
         return None
     raw = text(node).replace("_", "").rstrip("uUlLnN")
