@@ -57,6 +57,8 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
 def _defines(value: Node, *, exported: bool = False) -> bool:
     if value.type in _DEFINING_VALUES:
         return True
+    if exported and value.type == "identifier":  # exports.SM2 = Et (a bundle's exports)
+        return True
     if value.type == "binary_expression":  # forge.md5 = forge.md5 || {}
         right = value.child_by_field_name("right")
         return right is not None and right.type in _DEFINING_VALUES

@@ -24,7 +24,7 @@ from anke.detect.source_api.names import NameReader, reader_for
 from anke.detect.source_api.patterns import NAME, PatternSet, pattern_set
 from anke.detect.source_api.syntax import assigned_name, site_at
 from anke.findings.model import Confidence, Finding, FindingKind, Skipped
-from anke.rules.loader import LanguageRules, RuleSet
+from anke.rules.loader import CompiledRule, LanguageRules, RuleSet
 from anke.rules.model import Language, MatchOn
 
 DETECTOR = "source-api"
@@ -129,6 +129,7 @@ class SourceDetector:
             known = nodes.get(key)
             nodes[key] = (node, is_name or (known is not None and known[1]))
         definitions: list[tuple[Node, Node]] = []
+        api_definitions: list[tuple[Node, Node, CompiledRule]] = []
         for node, is_name in nodes.values():
             site = site_at(spec, node)
             if site is not None:
@@ -138,6 +139,12 @@ class SourceDetector:
                     if name:
                         evaluator.bind(use, name)
                     continue
+                if use is None and site.on is MatchOn.REFERENCE:
+                    defined = definition_at(spec, node)
+                    rule = evaluator.api_rule(site) if defined is not None else None
+                    if rule is not None and defined is not None:
+                        api_definitions.append((site.node, defined, rule))
+                        continue
             if is_name:
                 defined = definition_at(spec, node)
                 if defined is not None:
@@ -153,7 +160,28 @@ class SourceDetector:
         for name_node, defined in definitions:
             findings.extend(self._definition_findings(spec, path, name_node, defined, position,
                                                       taken))
+        for name_node, defined, rule in api_definitions:
+            findings.extend(self._api_definition_findings(spec, path, name_node, defined, rule,
+                                                          position, taken))
         return _dedupe(findings)
+
+    def _api_definition_findings(self, spec: LangSpec, path: str, name_node: Node,
+                                 defined: Node, rule: CompiledRule, position: _Positions,
+                                 taken: set[tuple[int | None, str | None]],
+                                 ) -> Iterable[Finding]:
+        """An implementation of an API a rule knows: ``nacl.hash = function (m) {...}``."""
+        line, column = position.of(name_node)
+        evidence = headline(defined)
+        for source in (*rule.rule.algorithm, *rule.rule.also):
+            if not isinstance(source.value, str):
+                continue
+            for algorithm in self.reader.read(source.value).algorithms:
+                if (line, algorithm) in taken:
+                    continue
+                taken.add((line, algorithm))
+                yield _finding(f"{spec.language.value}.definition", FindingKind.ALGORITHM,
+                               path, line, column, evidence, algorithm,
+                               self.reader.primitive(algorithm), Confidence.MEDIUM)
 
     def _use_findings(self, spec: LangSpec, path: str, evaluator: FileEvaluator,
                       position: _Positions) -> Iterable[Finding]:

@@ -95,6 +95,15 @@ class FileEvaluator:
             self._evaluate(use)
         return use
 
+    def api_rule(self, site: Site) -> CompiledRule | None:
+        """The rule whose API a name denotes, whatever the syntax (``nacl.hash = ...``)."""
+        candidates, _resolved = self.imports.resolve(site.parts)
+        for qualified in candidates:
+            for rule in self.rules.candidates(qualified):
+                if rule.match(qualified) is not None:
+                    return rule
+        return None
+
     def _match(self, site: Site) -> Use | None:
         if site.parts[0] in self.bindings and len(site.parts) > 1:
             return None  # a method on a variable: handled by follow

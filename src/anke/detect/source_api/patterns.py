@@ -76,9 +76,23 @@ def name_keys(catalog: Catalog) -> set[str]:
 
 
 def exact_names(catalog: Catalog) -> set[str]:
-    """Algorithms whose names are everyday words: searched only as written (``SEED``)."""
-    return {a.name for a in catalog.algorithms
-            if fold(a.name) in catalog.common_words and re.fullmatch(r"[A-Za-z0-9]+", a.name)}
+    """Spellings searched exactly as written.
+
+    Mixed-case names (``TripleDES``, ``EvpKDF``, ``DESede``) are not covered by the lower,
+    UPPER and Capitalised forms; names that are everyday words (``SEED``) are searched only
+    as the catalog writes them.
+    """
+    names: set[str] = set()
+    for algorithm in catalog.algorithms:
+        for name in (algorithm.name, *algorithm.aliases):
+            if not re.fullmatch(r"[A-Za-z0-9]+", name):
+                continue
+            if fold(name) in catalog.common_words:
+                if name == algorithm.name:
+                    names.add(name)
+            elif name not in (name.lower(), name.upper(), name.capitalize()):
+                names.add(name)
+    return names
 
 
 def cache_dir() -> Path | None:
@@ -115,7 +129,9 @@ def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
             kinds.append(NAME)
             languages.append(frozenset(Language))
     for name in sorted(exact_names(catalog)):
-        patterns.append(rb"(?:^|[^A-Za-z])" + name.encode() + rb"(?:[^A-Za-z]|$)")
+        left = rb"(?:^|[^A-Z])" if name[0].isupper() else rb"(?:^|[^a-z])"
+        right = rb"(?:[^a-z]|$)" if name[-1].islower() else rb"(?:[^A-Z]|[A-Z][a-z]|$)"
+        patterns.append(left + re.escape(name).encode() + right)
         kinds.append(NAME)
         languages.append(frozenset(Language))
     prefilter = Prefilter(patterns, caseless=[False] * len(patterns), cache_dir=cache_dir())
