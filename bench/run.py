@@ -371,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[yellow]{RG_HINT}; skipping it[/]")
     keywords = shared / "bench" / "keywords.txt"
     scorer = make_scorer()
-    truth = load_truth(shared / "bench" / "truth.json", scorer.catalog)
+    truth = load_truth(shared / "bench" / "truth.json", scorer.catalog,
+                       Path(__file__).parent / "truth-additions.json")
 
     results = [
         run_corpus(c, args, anke, rg, keywords, truth, scorer)

@@ -43,14 +43,37 @@ class Truth:
     names: tuple[str, ...]  # as written in truth.json
     canonical: dict[str, str]  # truth name -> catalog canonical name (algorithm names)
     families: dict[str, str]  # truth name -> folded family key (names the catalog lacks)
+    extra: frozenset[str] = frozenset()  # canonical names of truth-additions.json (not false)
 
     @property
     def source(self) -> bool:
         return not self.kind.startswith("binary")
 
 
-def load_truth(path: Path, catalog: Catalog) -> dict[str, Truth]:
+def load_additions(path: Path, catalog: Catalog) -> dict[str, frozenset[str]]:
+    """Algorithms a package really has that truth.json omits, each with its evidence.
+
+    They never count towards recall (the denominator stays truth.json's); they only keep
+    a correct finding from being scored as a false algorithm.
+    """
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    out: dict[str, frozenset[str]] = {}
+    for key, entries in data.items():
+        if key.startswith("_"):
+            continue
+        names = set()
+        for entry in entries:
+            algo = catalog.algorithm(entry["algorithm"])
+            names.add(algo.name if algo is not None else entry["algorithm"])
+        out[package_name(key)] = frozenset(names)
+    return out
+
+
+def load_truth(path: Path, catalog: Catalog, additions: Path | None = None) -> dict[str, Truth]:
     """Every package of ``truth.json``, keyed by package name without version."""
+    extra = load_additions(additions, catalog) if additions is not None else {}
     data = json.loads(path.read_text())
     out: dict[str, Truth] = {}
     for key, entry in data.items():
@@ -65,7 +88,8 @@ def load_truth(path: Path, catalog: Catalog) -> dict[str, Truth]:
                 canonical[name] = algo.name
             else:
                 families[name] = fold(name)
-        out[package_name(key)] = Truth(key, entry["kind"], names, canonical, families)
+        out[package_name(key)] = Truth(key, entry["kind"], names, canonical, families,
+                                       extra.get(package_name(key), frozenset()))
     return out
 
 
@@ -165,7 +189,7 @@ class Scorer:
         return hits
 
     def not_false(self, reported: str, truth: Truth) -> bool:
-        if self.matches(reported, truth):
+        if self.matches(reported, truth) or reported in truth.extra:
             return True
         generic = GENERIC.get(reported)
         return bool(generic and generic & set(truth.canonical.values()))
