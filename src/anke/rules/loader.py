@@ -39,6 +39,11 @@ def _segments(pattern: str) -> list[str]:
     return pattern.split(".")
 
 
+def _first_name(name: str) -> str:
+    """The first dotted name, Go import paths kept whole (``crypto/aes`` of ``crypto/aes.X``)."""
+    return _segments(name)[0]
+
+
 def _anchor(pattern: str) -> str | None:
     """A literal regex that must occur in a file for the pattern to match in it.
 
@@ -100,7 +105,8 @@ class LanguageRules:
     """The rules of one language, indexed for matching."""
 
     by_last: dict[str, list[CompiledRule]] = field(default_factory=dict)
-    wild: list[CompiledRule] = field(default_factory=list)
+    wild: list[CompiledRule] = field(default_factory=list)  # last name is a {capture}
+    wild_by_first: dict[str, list[CompiledRule]] = field(default_factory=dict)
     anchors: set[str] = field(default_factory=set)
     modules: set[str] = field(default_factory=set)
     follow_methods: set[str] = field(default_factory=set)
@@ -110,10 +116,18 @@ class LanguageRules:
         """``m.`` and ``m/`` for every library module, for ``str.startswith``."""
         return tuple(m + sep for m in sorted(self.modules) for sep in (".", "/"))
 
+    def suffix_candidates(self, written: str) -> list[CompiledRule]:
+        """Rules that may end with an unqualified written name (by its last name)."""
+        last = written.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
+        return self.by_last.get(last, []) + self.wild
+
     def candidates(self, qualified: str) -> list[CompiledRule]:
         """Rules that may match a qualified name (by its last name)."""
         last = qualified.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
-        return self.by_last.get(last, []) + self.wild
+        first = _first_name(qualified)
+        return (self.by_last.get(last, []) + self.wild_by_first.get(first, [])
+                + self.wild_by_first.get("\x00" + qualified[:3], [])
+                + self.wild_by_first.get("", []))
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,6 +177,13 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
                 for pattern in rule.match:
                     last = _segments(pattern)[-1].rsplit("/", 1)[-1]
                     if _TOKEN.search(last):
+                        first = _first_name(pattern)
+                        if _TOKEN.search(first):  # EVP_{name}: by its first three letters
+                            literal = _TOKEN.split(first)[0]
+                            first = "\x00" + literal[:3] if len(literal) >= 3 else ""
+                        bucket = index.wild_by_first.setdefault(first, [])
+                        if compiled not in bucket:
+                            bucket.append(compiled)
                         if compiled not in index.wild:
                             index.wild.append(compiled)
                     else:

@@ -122,7 +122,7 @@ class FileEvaluator:
                 site.parts[0] in _SELF):
             return None
         written = ".".join(site.parts)
-        for rule in self.rules.candidates(written):
+        for rule in self.rules.suffix_candidates(written):
             if rule.rule.syntax is not site.on:
                 continue
             captures = rule.match_suffix(written, len(site.parts))
