@@ -50,8 +50,14 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
             value.child_by_field_name("right") is not None):
         value = value.child_by_field_name("right")  # a = b.c = Cipher.extend({...})
         assert value is not None
-    exported = current.type in spec.members  # exports.sm3 = require('./sm3')
+    exported = _is_exports(current)  # exports.sm3 = require('./sm3'), exports.SM2 = Et
     return parent if _defines(value, exported=exported) else None
+
+
+def _is_exports(target: Node) -> bool:
+    """True for ``exports.x`` and ``module.exports.x`` (JavaScript module exports)."""
+    raw = target.text or b""
+    return raw.startswith((b"exports.", b"module.exports."))
 
 
 def _defines(value: Node, *, exported: bool = False) -> bool:

@@ -34,6 +34,7 @@ from anke.rules.model import Follow, Language, MatchOn, Parse, Source
 _SUFFIX_LANGUAGES = frozenset({Language.JAVA, Language.CSHARP, Language.PYTHON,
                                Language.JAVASCRIPT, Language.TYPESCRIPT, Language.CPP})
 _MAX_DEPTH = 8
+_PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 _SELF = frozenset({"self", "this", "cls", "super", "base"})
 _SUITE_SEPARATORS = re.compile(r"[:,\s]+")
 
@@ -97,8 +98,7 @@ class FileEvaluator:
 
     def api_rule(self, site: Site) -> CompiledRule | None:
         """The rule whose API a name denotes, whatever the syntax (``nacl.hash = ...``)."""
-        candidates, _resolved = self.imports.resolve(site.parts)
-        for qualified in candidates:
+        for qualified, _resolved in self.imports.resolve(site.parts):
             for rule in self.rules.candidates(qualified):
                 if rule.match(qualified) is not None:
                     return rule
@@ -107,17 +107,18 @@ class FileEvaluator:
     def _match(self, site: Site) -> Use | None:
         if site.parts[0] in self.bindings and len(site.parts) > 1:
             return None  # a method on a variable: handled by follow
-        candidates, resolved = self.imports.resolve(site.parts)
-        for qualified in candidates:
+        candidates = self.imports.resolve(site.parts)
+        for qualified, resolved in candidates:
             for rule in self.rules.candidates(qualified):
                 if rule.rule.syntax is not site.on:
                     continue
                 captures = rule.match(qualified)
-                if captures is not None:
+                if captures is not None and self._captures_name_something(rule, captures):
                     confident = resolved or "." not in qualified or qualified == ".".join(
                         site.parts)
                     return Use(rule, site, rule.rule.confidence if confident
                                else Confidence.MEDIUM, captures=captures)
+        resolved = any(flag for _, flag in candidates) and not self.imports.wildcards
         if resolved or len(site.parts) < 2 or self.spec.language not in _SUFFIX_LANGUAGES or (
                 site.parts[0] in _SELF):
             return None
@@ -126,9 +127,22 @@ class FileEvaluator:
             if rule.rule.syntax is not site.on:
                 continue
             captures = rule.match_suffix(written, len(site.parts))
-            if captures is not None:
+            if captures is not None and self._captures_name_something(rule, captures):
                 return Use(rule, site, Confidence.MEDIUM, captures=captures)
         return None
+
+    def _captures_name_something(self, rule: CompiledRule, captures: dict[str, str]) -> bool:
+        """False when a rule reads its algorithm only from captures that name none.
+
+        ``engines.{name}`` matching ``engines.GcmBlockCipher`` must give way to the next
+        candidate (another wildcard package, another rule) instead of winning and saying
+        nothing.
+        """
+        sources = rule.rule.algorithm
+        if not sources or not all(s.capture is not None for s in sources):
+            return True
+        return any(self.reader.read(captures.get(s.capture or "", "")).algorithms
+                   for s in sources)
 
     # ---- evaluation -----------------------------------------------------------------------
 
@@ -149,10 +163,17 @@ class FileEvaluator:
                 target.consumed = False
                 use.consumed = True
 
-    @staticmethod
-    def finish(use: Use) -> None:
-        """Apply what the API implies (``defaults``) once every later call has been seen."""
+    def finish(self, use: Use) -> None:
+        """Apply what the API implies (``defaults``) once every later call has been seen.
+
+        A mode or padding default (JCA's ECB/PKCS5) only ever applies to a block cipher.
+        """
+        block = bool(use.algorithms) and self.reader.is_block_cipher(use.algorithms[0])
         for key, value in use.rule.rule.defaults.items():
+            if key == "mode" and not block:
+                continue
+            if key == "padding" and block == (value in _PUBLIC_KEY_PADDINGS):
+                continue  # PKCS5 for a block cipher, OAEP for RSA: never the other way round
             if getattr(use, key) is None:
                 setattr(use, key, value)
 

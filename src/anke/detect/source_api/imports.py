@@ -37,17 +37,19 @@ class ImportTable:
         self.aliases[local] = qualified
         self.modules.add(qualified)
 
-    def resolve(self, parts: list[str]) -> tuple[list[str], bool]:
-        """Qualified candidates for a written name, and whether an import explained it."""
+    def resolve(self, parts: list[str]) -> list[tuple[str, bool]]:
+        """Qualified candidates for a written name, each with whether an import explains it.
+
+        Wildcard imports (``import javax.crypto.*``, C# ``using``) give one candidate per
+        package, then the name as written, which no import explains.
+        """
         head, rest = parts[0], parts[1:]
         if head.startswith("<") and head.endswith(">"):  # inline require('x')
-            return [".".join([_module_name(head[1:-1]), *rest])], True
+            return [(".".join([_module_name(head[1:-1]), *rest]), True)]
         if head in self.aliases:
-            return [".".join([self.aliases[head], *rest])], True
+            return [(".".join([self.aliases[head], *rest]), True)]
         joined = ".".join(parts)
-        if self.wildcards:
-            return [f"{w}.{joined}" for w in self.wildcards] + [joined], False
-        return [joined], False
+        return [(f"{w}.{joined}", True) for w in self.wildcards] + [(joined, False)]
 
 
 _PY_IMPORT = re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t]")
