@@ -47,20 +47,28 @@ def _first_name(name: str) -> str:
 def _anchor(pattern: str) -> str | None:
     """A literal regex that must occur in a file for the pattern to match in it.
 
-    The longest literal name of the pattern is taken, so that ``hashlib.new`` is anchored on
-    ``hashlib`` and ``gmssl.sm2.CryptSM2.sign`` on ``CryptSM2``; uses through import aliases
-    are found by the detector from the import table.
+    The most distinctive literal name is taken: long names, and the module a pattern starts
+    with (``hashlib``, ``tweetnacl``, ``node-forge``), beat short everyday words (``open``,
+    ``after``), so that ``nacl.box.after`` is anchored on ``nacl`` and ``hashlib.new`` on
+    ``hashlib``.  Uses through import aliases are found by the detector from the import table.
     """
-    choices: list[tuple[int, int, str]] = []
+    choices: list[tuple[float, int, str]] = []
     for position, segment in enumerate(_segments(pattern)):
         segment = segment.rsplit("/", 1)[-1]
         captured = _TOKEN.search(segment) is not None
         literal = _TOKEN.split(segment)[0] if captured else segment
-        match = _IDENT.match(literal)
+        match = (_MODULE if position == 0 else _IDENT).match(literal)
         if match is None or len(match.group(0)) < (3 if captured else 2):
             continue
         word = match.group(0)
-        weight = len(word) if word.lower() not in _GENERIC else 0
+        if word.lower() in _GENERIC:
+            weight = 0.0
+        elif word.islower() and word.isalpha() and len(word) <= 7 and position > 0:
+            weight = len(word) / 2  # likely an everyday word: open, after, compare
+        else:
+            weight = float(len(word))
+        if position == 0 and len(word) >= 3:
+            weight += 3
         escaped = re.escape(word)
         choices.append((weight, position, escaped if captured else escaped + r"\b"))
     if not choices:
@@ -68,9 +76,11 @@ def _anchor(pattern: str) -> str | None:
     return r"\b" + max(choices)[2]
 
 
+_MODULE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$\-]*[A-Za-z0-9_$]|[A-Za-z_$]")
 _GENERIC = frozenset({"new", "generate", "create", "init", "sign", "verify", "encrypt",
                       "decrypt", "update", "digest", "get", "of", "hash", "key", "signature",
-                      "construct", "protocol", "cipher", "final", "data", "value"})
+                      "construct", "protocol", "cipher", "final", "data", "value", "node",
+                      "globalthis", "window", "self", "this", "system", "org", "com", "std"})
 
 
 @dataclass(frozen=True, eq=False)

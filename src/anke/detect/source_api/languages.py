@@ -168,7 +168,7 @@ _JS_COMMON: dict[str, object] = {
                     "method_definition": "name", "generator_function_declaration": "name",
                     "class": "name", "function_expression": "name",
                     "internal_module": "name", "module": "name",
-                    "abstract_class_declaration": "name", "interface_declaration": "name"},
+                    "abstract_class_declaration": "name"},
     "assignments": {"variable_declarator": ("name", "value"),
                     "assignment_expression": ("left", "right"),
                     "public_field_definition": ("name", "value")},
