@@ -35,6 +35,7 @@ class SourceLimits:
     """Bounds of the source-api detector."""
 
     whole_file_bytes: int = 2 * 1024 * 1024  # larger files are parsed in regions around hits
+    sparse_file_bytes: int = 512 * 1024  # larger files with few hits too (a cost decision)
     region_bytes: int = 4096
     max_regions: int = 2000
     max_hits: int = 200_000
@@ -88,17 +89,23 @@ class SourceDetector:
             notes.append(Skipped(path=path, reason=f"degraded: more than {self.limits.max_hits}"
                                  " prefilter hits, the rest not inspected"))
         rules = self.rules.for_language(spec.language)
-        if len(data) <= self.limits.whole_file_bytes:
+        regions: list[tuple[int, int]] = []
+        if len(data) > self.limits.sparse_file_bytes:
+            regions = _regions(points, len(data), self.limits.region_bytes)
+            covered = sum(end - start for start, end in regions)
+            if len(data) <= self.limits.whole_file_bytes and covered > len(data) // 3:
+                regions = []  # hits everywhere: one parse of the whole file is cheaper
+        if not regions:
             findings = self._analyse(spec, rules, path, data, 0, points, None, None)
             return findings, notes, True
-        regions = _regions(points, len(data), self.limits.region_bytes)
         if len(regions) > self.limits.max_regions:
             notes.append(Skipped(path=path, reason=f"degraded: {len(regions)} regions, only the "
                                  f"first {self.limits.max_regions} parsed"))
             regions = regions[: self.limits.max_regions]
-        notes.append(Skipped(path=path, reason=f"degraded: larger than "
-                             f"{self.limits.whole_file_bytes} bytes, parsed {len(regions)} "
-                             "regions around prefilter hits"))
+        if len(data) > self.limits.whole_file_bytes:
+            notes.append(Skipped(path=path, reason=f"degraded: larger than "
+                                 f"{self.limits.whole_file_bytes} bytes, parsed {len(regions)} "
+                                 "regions around prefilter hits"))
         header = data[: min(len(data), 65536)]
         header_tree = parser_for(spec).parse(header)
         imports = collect_imports(spec, header_tree.root_node, header)
