@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from anke.catalog.model import Algorithm, CatalogFile, Curve, Mode, Padding
+from anke.catalog.model import Algorithm, CatalogFile, Composite, Curve, Mode, Padding
 from anke.datafile import load_yaml_model
 from anke.errors import DataFileError
 
@@ -33,6 +33,7 @@ class Catalog:
     paddings: tuple[Padding, ...]
     digest: str
     common_words: frozenset[str] = frozenset()
+    composites: tuple[Composite, ...] = ()
     _algorithm_by_key: dict[str, Algorithm] = field(default_factory=dict, repr=False)
     _curve_by_key: dict[str, Curve] = field(default_factory=dict, repr=False)
     _mode_by_key: dict[str, Mode] = field(default_factory=dict, repr=False)
@@ -88,6 +89,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
     modes: list[tuple[str, Mode]] = []
     paddings: list[tuple[str, Padding]] = []
     common: set[str] = set()
+    composites: list[Composite] = []
     digest = hashlib.sha256()
     for source, data in files:
         algorithms.extend((source, item) for item in data.algorithms)
@@ -95,6 +97,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
         modes.extend((source, item) for item in data.modes)
         paddings.extend((source, item) for item in data.paddings)
         common.update(fold(word) for word in data.common_words)
+        composites.extend(data.composites)
         digest.update(data.model_dump_json().encode())
     catalog = Catalog(
         tuple(item for _, item in algorithms),
@@ -103,6 +106,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
         tuple(item for _, item in paddings),
         digest.hexdigest()[:16],
         frozenset(common),
+        tuple(composites),
     )
     catalog._algorithm_by_key.update(_index(algorithms, "algorithms"))  # type: ignore[arg-type]
     catalog._curve_by_key.update(_index(curves, "curves"))  # type: ignore[arg-type]

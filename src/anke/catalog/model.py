@@ -95,6 +95,15 @@ class Padding(_Strict):
     standards: tuple[str, ...] = Field(min_length=1)
 
 
+class Composite(_Strict):
+    """A name that stands for several catalog names at once (JOSE ``HS256``, ``ES256``)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    means: str = Field(description="how the name reads, e.g. 'HMAC SHA-256' or 'ECDSA P-256'")
+    standards: tuple[str, ...] = Field(min_length=1)
+
+
 class CatalogFile(_Strict):
     """The layout of one catalog data file; each section is optional."""
 
@@ -102,6 +111,7 @@ class CatalogFile(_Strict):
     curves: tuple[Curve, ...] = ()
     modes: tuple[Mode, ...] = ()
     paddings: tuple[Padding, ...] = ()
+    composites: tuple[Composite, ...] = ()
     common_words: tuple[str, ...] = Field(
         default=(),
         description="algorithm names that are also everyday words (seed, idea, cast): in "

@@ -67,6 +67,9 @@ class NameReader:
         for algorithm in catalog.algorithms:
             for name in (algorithm.name, *algorithm.aliases):
                 vocab[fold(name)] = Word("algorithm", algorithm.name)
+        for composite in catalog.composites:
+            for name in (composite.name, *composite.aliases):
+                vocab[fold(name)] = Word("composite", composite.means)
         for filler in _FILLERS:
             vocab.setdefault(filler, Word("filler", filler))
         self.vocab = vocab
@@ -160,7 +163,7 @@ class NameReader:
         mode = padding = curve = None
         key_bits: int | None = None
         previous: Word | None = None
-        for word in self.words(name):
+        for word in self._expanded(name):
             if word.kind == "algorithm":
                 if word.value not in algorithms:
                     algorithms.append(str(word.value))
@@ -178,6 +181,16 @@ class NameReader:
         if not algorithms and padding in _RSA_PADDINGS and "rsa" in name.lower():
             algorithms.append("RSA")  # RSASSA-PKCS1-v1_5, RSA-OAEP, RSA-PSS name RSA too
         return NameReading(tuple(algorithms), mode, padding, key_bits, curve)
+
+    def _expanded(self, name: str) -> list[Word]:
+        """The words of a name, with composites (``HS256``) replaced by what they mean."""
+        out: list[Word] = []
+        for word in self.words(name):
+            if word.kind == "composite":
+                out.extend(w for w in self.words(str(word.value)) if w.kind != "composite")
+            else:
+                out.append(word)
+        return out
 
     def _plausible_bits(self, algorithm: str, bits: int) -> bool:
         entry = self.catalog.algorithm(algorithm)
