@@ -8,14 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
 from anke.detect.source_api.detector import SourceLimits
 from anke.engine import ScanOptions, scan_paths
 from anke.errors import AnkeError
 from anke.inputs.walk import WalkLimits
 from anke.report.json_doc import render_json
-from anke.report.table import render_table
 
 
 def _positive(value: str) -> int:
@@ -67,6 +64,8 @@ def run_scan(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise AnkeError(f"cannot write {args.output}: {exc.strerror}") from None
     if sys.stderr.isatty() and not args.no_progress:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
         with Progress("[progress.description]{task.description}", BarColumn(),
                       DownloadColumn(), TimeRemainingColumn(), transient=True,
                       console=None) as bar:
@@ -76,7 +75,12 @@ def run_scan(args: argparse.Namespace) -> int:
                                                                  total=total))
     else:
         document = scan_paths(paths, options)
-    text = render_json(document) if args.format == "json" else render_table(document)
+    if args.format == "json":
+        text = render_json(document)
+    else:
+        from anke.report.table import render_table  # rich is only needed for the table
+
+        text = render_table(document)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from anke.datafile import load_yaml_model
@@ -18,7 +18,14 @@ _TOKEN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}|\*")
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+@cache
+def _regex(source: str) -> re.Pattern[str]:
+    """Compiled on first use: most of the thousands of rule patterns never meet a site."""
+    return re.compile(source)
+
+
+def _compile(pattern: str) -> str:
+    """The regex source of a name pattern (``{x}`` captures a name, ``*`` any prefix)."""
     out: list[str] = []
     pos = 0
     for token in _TOKEN.finditer(pattern):
@@ -27,7 +34,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
         out.append(f"(?P<{name}>[A-Za-z0-9_]+)" if name else r".+")
         pos = token.end()
     out.append(re.escape(pattern[pos:]))
-    return re.compile("".join(out) + r"\Z")
+    return "".join(out) + r"\Z"
 
 
 def _segments(pattern: str) -> list[str]:
@@ -90,13 +97,13 @@ class CompiledRule:
     rule: Rule
     library: str
     modules: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
-    suffixes: dict[int, tuple[re.Pattern[str], ...]]
+    patterns: tuple[str, ...]  # regex sources, compiled on first use
+    suffixes: dict[int, tuple[str, ...]]
 
     def match(self, qualified: str) -> dict[str, str] | None:
         """The captures when ``qualified`` is one of this rule's names, else None."""
         for pattern in self.patterns:
-            found = pattern.match(qualified)
+            found = _regex(pattern).match(qualified)
             if found is not None:
                 return found.groupdict()
         return None
@@ -104,7 +111,7 @@ class CompiledRule:
     def match_suffix(self, written: str, parts: int) -> dict[str, str] | None:
         """The captures when an unqualified ``written`` name ends one of this rule's names."""
         for pattern in self.suffixes.get(parts, ()):
-            found = pattern.match(written)
+            found = _regex(pattern).match(written)
             if found is not None:
                 return found.groupdict()
         return None
@@ -165,7 +172,7 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
                 raise DataFileError(source, f"rules({rule.id})",
                                     f"rule id also used in {seen[rule.id]}")
             seen[rule.id] = source
-            suffixes: dict[int, list[re.Pattern[str]]] = {}
+            suffixes: dict[int, list[str]] = {}
             for pattern in rule.match:
                 segments = _segments(pattern)
                 for k in range(2, len(segments)):
