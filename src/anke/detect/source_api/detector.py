@@ -8,6 +8,7 @@ their arguments, and reports what each call uses.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,9 +82,9 @@ class SourceDetector:
             points.append((_inside(data, hit.end), kind == NAME))
         if not points:
             return [], [], False
-        if not any(not is_name or _maybe_code(data, offset, spec.language)
-                   for offset, is_name in points):
-            return [], [], False  # every hit sits in a line comment or a one-line string
+        declarations = path.endswith((".d.ts", ".d.mts", ".d.cts"))  # they call nothing
+        if not self._worth_parsing(data, points, spec.language, declarations):
+            return [], [], False
         notes: list[Skipped] = []
         if truncated:
             notes.append(Skipped(path=path, reason=f"degraded: more than {self.limits.max_hits}"
@@ -116,6 +117,28 @@ class SourceDetector:
             found.extend(self._analyse(spec, rules, path, data[start:end], start, inside,
                                        imports, lines))
         return _dedupe(found), notes, True
+
+    @staticmethod
+    def _worth_parsing(data: bytes, points: list[tuple[int, bool]], language: Language,
+                       declarations: bool = False) -> bool:
+        """Whether any hit may be code the second stage can use.
+
+        An anchor counts unless it sits in a comment; an algorithm name counts only where it
+        looks like the name of a definition (``def sm3(``, ``class SM4Engine``,
+        ``C.algo.SHA256 = Hasher.extend(``, ``void sm4_encrypt(``), outside comments and
+        strings.  Files whose every hit is prose, a string or an ordinary identifier are not
+        parsed; nothing they contain could become a finding.
+        """
+        blocks: _BlockComments | None = None
+        for offset, is_name in points:
+            if blocks is None:
+                blocks = _BlockComments(data, language)
+            if blocks.inside(offset) or not _maybe_code(data, offset, language,
+                                                          strings=not is_name):
+                continue
+            if (not is_name and not declarations) or (is_name and _looks_defined(data, offset)):
+                return True
+        return False
 
     def _analyse(self, spec: LangSpec, rules: LanguageRules, path: str, data: bytes, base: int,
                  points: list[tuple[int, bool]], imports: ImportTable | None,
@@ -299,7 +322,51 @@ def _inside(data: bytes, end: int) -> int:
     return position
 
 
-def _maybe_code(data: bytes, offset: int, language: Language) -> bool:
+_BLOCK_COMMENT = re.compile(rb"/\*.*?\*/", re.DOTALL)
+_DOCSTRING = re.compile(rb'""".*?"""' + rb"|'{3}.*?'{3}", re.DOTALL)
+
+
+class _BlockComments:
+    """Spans of block comments (``/* */``) or Python triple-quoted strings, found once."""
+
+    def __init__(self, data: bytes, language: Language) -> None:
+        regex = _DOCSTRING if language is Language.PYTHON else _BLOCK_COMMENT
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for found in regex.finditer(data):
+            self.starts.append(found.start())
+            self.ends.append(found.end())
+
+    def inside(self, offset: int) -> bool:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
+
+
+_DEFINED_BEFORE = re.compile(
+    rb"(?:\bdef|\bclass|\bfunction\*?|\bfunc|\bstruct|\bunion|\benum|\bnamespace|\bmodule"
+    rb"|#\s*define|\brecord|\bobject|\btrait|\bimpl)\s+(?:\([^)]*\)\s*)?[\w$]*$")
+_DEFINED_AFTER = re.compile(
+    rb"[\w$]*\s*(?:[:=]\s*(?:function\b|class\b|async\b|\(|\{|\[|[\w$.]+\.extend\(|"
+    rb"require\(|[\w$]+\s*[,;}]|[\w$.]+\s*\|\|)|=\s*$)")
+_CALLED_AFTER = re.compile(rb"[\w$]*\s*\(")
+_NOT_A_DECLARATION = re.compile(rb"(?:[.=(,!&|?:+\-*/<>\[]|\breturn|\bawait|\bnew)\s*[\w$]*$")
+
+
+def _looks_defined(data: bytes, offset: int) -> bool:
+    """A cheap look at the line: could the name at ``offset`` be what a definition names?"""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    start = offset
+    while start > line_start and data[start - 1] in _IDENT_BYTES:
+        start -= 1
+    before = data[max(line_start, start - 160):start]
+    after = data[start:start + 160]
+    if _DEFINED_BEFORE.search(before) or _DEFINED_AFTER.match(after):
+        return True
+    # a function or method: `void sm3_hash(`, `sm3_hash(` at the start of a line
+    return _CALLED_AFTER.match(after) is not None and not _NOT_A_DECLARATION.search(before)
+
+
+def _maybe_code(data: bytes, offset: int, language: Language, *, strings: bool = False) -> bool:
     """False when a hit is plainly inside a line comment or a string on its own line.
 
     A cheap lexical look at the line before the hit; anything it cannot rule out (block
@@ -318,7 +385,7 @@ def _maybe_code(data: bytes, offset: int, language: Language) -> bool:
                 index += 1
             elif char == quote:
                 quote = 0
-        elif char in (34, 39, 96):
+        elif char in (34, 39, 96) and not strings:
             quote = char
         elif (char == 35 and language in _HASH_COMMENT) or (
                 char == 47 and prefix[index + 1:index + 2] == b"/"):
