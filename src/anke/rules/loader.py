@@ -51,7 +51,7 @@ def _first_name(name: str) -> str:
     return _segments(name)[0]
 
 
-def _anchor(pattern: str) -> str | None:
+def _anchor(pattern: str) -> tuple[str, float] | None:
     """A literal regex that must occur in a file for the pattern to match in it.
 
     The most distinctive literal name is taken: long names, and the module a pattern starts
@@ -80,9 +80,11 @@ def _anchor(pattern: str) -> str | None:
         choices.append((weight, position, escaped if captured else escaped + r"\b"))
     if not choices:
         return None
-    return r"\b" + max(choices)[2]
+    weight, _position, regex = max(choices)
+    return r"\b" + regex, weight
 
 
+_REFERENCE_WEIGHT = 9.0
 _MODULE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$\-]*[A-Za-z0-9_$]|[A-Za-z_$]")
 _GENERIC = frozenset({"new", "generate", "create", "init", "sign", "verify", "encrypt",
                       "decrypt", "update", "digest", "get", "of", "hash", "key", "signature",
@@ -208,8 +210,11 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
                         if compiled not in bucket:
                             bucket.append(compiled)
                     anchor = _anchor(pattern)
-                    if anchor is not None and rule.syntax is not MatchOn.REFERENCE:
-                        index.anchors.add(anchor)
+                    # a reference (HmacAlgorithms.HMAC_SHA_512) anchors a file only by a
+                    # distinctive name: short module names alone would open too many files
+                    if anchor is not None and (rule.syntax is not MatchOn.REFERENCE
+                                               or anchor[1] >= _REFERENCE_WEIGHT):
+                        index.anchors.add(anchor[0])
     return RuleSet(tuple(f for _, f in files), digest.hexdigest()[:16], by_language)
 
 

@@ -322,24 +322,37 @@ def _inside(data: bytes, end: int) -> int:
     return position
 
 
-_BLOCK_COMMENT = re.compile(rb"/\*.*?\*/", re.DOTALL)
 _DOCSTRING = re.compile(rb'""".*?"""' + rb"|'{3}.*?'{3}", re.DOTALL)
 
 
 class _BlockComments:
-    """Spans of block comments (``/* */``) or Python triple-quoted strings, found once."""
+    """Whether an offset lies in a block comment (``/* */``) or a Python triple-quoted string.
+
+    C-like languages look back from the offset for the nearest ``/*`` (within 64 KiB) and
+    check it is not closed before the offset; Python's triple quotes are paired once per file.
+    """
+
+    _WINDOW = 65536
 
     def __init__(self, data: bytes, language: Language) -> None:
-        regex = _DOCSTRING if language is Language.PYTHON else _BLOCK_COMMENT
+        self.data = data
+        self.python = language is Language.PYTHON
         self.starts: list[int] = []
         self.ends: list[int] = []
-        for found in regex.finditer(data):
-            self.starts.append(found.start())
-            self.ends.append(found.end())
+        if self.python:
+            for found in _DOCSTRING.finditer(data):
+                self.starts.append(found.start())
+                self.ends.append(found.end())
 
     def inside(self, offset: int) -> bool:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index >= 0 and offset < self.ends[index]
+        if self.python:
+            index = bisect.bisect_right(self.starts, offset) - 1
+            return index >= 0 and offset < self.ends[index]
+        opened = self.data.rfind(b"/*", max(0, offset - self._WINDOW), offset)
+        if opened < 0:
+            return False
+        closed = self.data.find(b"*/", opened + 2, offset)
+        return closed < 0
 
 
 _DEFINED_BEFORE = re.compile(

@@ -20,7 +20,7 @@ from anke.catalog.model import Primitive
 _SEPARATORS = re.compile(r"[\s/:_\-,+;()\[\]<>'\"`.=|]+")
 _CHUNKS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _OID = re.compile(r"^\d+(\.\d+){3,}$")
-_FILLERS = frozenset({"with", "and", "padding", "mode", "using", "pad"})
+_FILLERS = frozenset({"with", "and", "padding", "mode", "using", "pad", "pbe"})
 _MAX_WORDS = 6
 _RSA_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 
