@@ -58,7 +58,7 @@ def inspect_batch(members: list[tuple[str, str, int]], limits: SourceLimits) -> 
         except RecursionError:
             result.skipped.append(Skipped(path=display, reason="nesting too deep to analyse"))
             continue
-        except Exception as exc:  # noqa: BLE001 - one bad member must not lose the scan
+        except Exception as exc:  # one bad member must not lose the scan
             result.skipped.append(Skipped(
                 path=display, reason=f"detector error ({type(exc).__name__}: {exc})"))
             continue
