@@ -174,8 +174,6 @@ def test_jose_chained_builder(detect: Detect) -> None:
     assert summarise(detect(code, "javascript")) == [("ECDSA", 2), ("SHA-256", 2)]
 
 
-@pytest.mark.xfail(reason="array literals are not resolved: { algorithms: ['RS256'] } gives "
-                          "no value", strict=True)
 def test_jsonwebtoken_verify_algorithms_array(detect: Detect) -> None:
     code = (
         "const jwt = require('jsonwebtoken');\n"

@@ -222,8 +222,6 @@ def test_nacl_hash_pwhash_bindings(detect: Detect) -> None:
     ]
 
 
-@pytest.mark.xfail(reason="list and tuple literals are not resolved: algorithms=['RS256'] "
-                          "and schemes=['bcrypt'] give no value", strict=True)
 def test_list_literal_arguments(detect: Detect) -> None:
     code = (
         "import jwt\n"

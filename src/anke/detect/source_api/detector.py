@@ -241,6 +241,10 @@ class SourceDetector:
         block = next((a for a in use.algorithms if reader.is_block_cipher(a)), None)
         # a suite like ECDHE-RSA-AES128-GCM names its cipher third: mode and size are its
         sized = block or keyed
+        # OAEP, PSS and PKCS#1 v1.5 pad the public-key algorithm, whatever else is named
+        padded = (next((a for a in use.algorithms if not reader.is_block_cipher(a)
+                        and reader.primitive(a) not in ("hash", "xof")), sized)
+                  if use.padding in _PUBLIC_KEY_PADDINGS else sized)
         for algorithm in use.algorithms:
             primary = algorithm == keyed
             yield _finding(
@@ -248,7 +252,7 @@ class SourceDetector:
                 (rule.primitive if primary and rule.primitive else reader.primitive(algorithm)),
                 use.confidence,
                 mode=use.mode if algorithm == block else None,
-                padding=use.padding if algorithm == sized else None,
+                padding=use.padding if algorithm == padded else None,
                 key_bits=use.key_bits if algorithm == sized else None,
                 curve=use.curve if primary and algorithm != block else None,
             )
@@ -311,6 +315,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 _HASH_COMMENT = frozenset({Language.PYTHON})
+_PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 _IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
 
 

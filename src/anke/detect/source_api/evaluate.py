@@ -34,6 +34,8 @@ from anke.rules.model import Follow, Language, MatchOn, Parse, Source
 _SUFFIX_LANGUAGES = frozenset({Language.JAVA, Language.CSHARP, Language.PYTHON,
                                Language.JAVASCRIPT, Language.TYPESCRIPT, Language.CPP})
 _MAX_DEPTH = 8
+_SEQUENCES = frozenset({"list", "tuple", "array", "array_initializer", "initializer_list",
+                        "collection_expression", "initializer_expression", "set"})
 _PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 _SELF = frozenset({"self", "this", "cls", "super", "base"})
 _SUITE_SEPARATORS = re.compile(r"[:,\s]+")
@@ -105,8 +107,6 @@ class FileEvaluator:
         return None
 
     def _match(self, site: Site) -> Use | None:
-        if site.parts[0] in self.bindings and len(site.parts) > 1:
-            return None  # a method on a variable: handled by follow
         candidates = self.imports.resolve(site.parts)
         for qualified, resolved in candidates:
             for rule in self.rules.candidates(qualified):
@@ -338,6 +338,11 @@ class FileEvaluator:
         props = object_properties(spec, node)
         if props is not None:
             return props
+        if node.type in _SEQUENCES:  # ["RS256", "ES256"] reads as "RS256:ES256"
+            items = [self.resolve(child, depth + 1) for child in node.named_children
+                     if child.type not in spec.comments]
+            texts = [_as_text(item) for item in items if not isinstance(item, Use)]
+            return ":".join(t for t in texts if t) or None
         site = site_of(spec, node)
         if site is not None:
             if site.on is not MatchOn.REFERENCE:

@@ -151,6 +151,8 @@ def _go(spec: LangSpec, root: Node, source: bytes, table: ImportTable) -> None:
             last = elements[-2]
         if "." in last:  # gopkg.in/yaml.v3 -> yaml
             last = last.split(".")[0]
+        # by convention go-jose declares package jose, and jwt-go package jwt
+        last = last.removeprefix("go-").removesuffix("-go")
         table.bind(last.replace("-", "_"), path)
 
 
