@@ -3,8 +3,6 @@ algorithm names and BLAKE3, and code that only talks about algorithms."""
 
 from __future__ import annotations
 
-import pytest
-
 from anke.findings.model import Finding
 from conftest import Detect, summarise
 

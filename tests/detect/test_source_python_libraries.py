@@ -3,8 +3,6 @@ rsa, ecdsa, pyOpenSSL and M2Crypto, and code that only talks about algorithms.""
 
 from __future__ import annotations
 
-import pytest
-
 from anke.findings.model import Finding
 from conftest import Detect, summarise
 

@@ -168,6 +168,7 @@ class SourceDetector:
                     name = assigned_name(spec, site.node)
                     if name:
                         evaluator.bind(use, name)
+                    evaluator.chain(use)
                     continue
                 if use is None and site.on is MatchOn.REFERENCE:
                     defined = definition_at(spec, node)

@@ -452,6 +452,43 @@ class FileEvaluator:
                                                              [assigned], {})
             self._apply_follow(use, follow, follow_site)
 
+    def chain(self, use: Use) -> None:
+        """Apply calls chained on a rule's result: ``new SignJWT(c).setProtectedHeader({..})``.
+
+        Each ``.method(args)`` applied directly to the matched call (or to a call chained on
+        it) is read as a follow-up of the rule, as if the result had been put in a variable.
+        """
+        if not use.rule.rule.follow:
+            return
+        node = use.site.node
+        for _ in range(8):
+            member = node.parent
+            if member is None or (member.type not in self.spec.members and not (
+                    member.type in self.spec.calls and self.spec.calls[member.type][0] is None)):
+                return
+            if member.type in self.spec.calls:  # Java: object.name(args) in one node
+                call, name_node = member, member.child_by_field_name("name")
+                if member.child_by_field_name("object") != node:
+                    return
+            else:
+                obj_field, name_field = self.spec.members[member.type]
+                if not obj_field or member.child_by_field_name(obj_field) != node:
+                    return
+                name_node = member.child_by_field_name(name_field)
+                outer = member.parent
+                if outer is None or self.spec.calls.get(outer.type, (None, ""))[0] is None or (
+                        outer.child_by_field_name(self.spec.calls[outer.type][0] or "") != member):
+                    return
+                call = outer
+            site = site_of(self.spec, call)
+            if name_node is None or site is None:
+                return
+            method = text(name_node)
+            for follow in use.rule.rule.follow:
+                if follow.method == method:
+                    self._apply_follow(use, follow, site)
+            node = call
+
     def _apply_follow(self, use: Use, follow: Follow, site: Site) -> None:
         self._fill(use, site, follow.algorithm, follow.mode, follow.padding, follow.key_bits,
                    follow.curve)

@@ -125,9 +125,13 @@ def site_of(spec: LangSpec, node: Node) -> Site | None:
             parts: list[str] | None = [text(name)]
             if obj is not None:
                 left = dotted(spec, obj)
-                parts = None if left is None else [*left, text(name)]
+                parts = ["()", text(name)] if left is None else [*left, text(name)]
         else:
-            parts = dotted(spec, node.child_by_field_name(callee_field))
+            callee = node.child_by_field_name(callee_field)
+            parts = dotted(spec, callee)
+            if parts is None and callee is not None and callee.type in spec.members:
+                name = callee.child_by_field_name(spec.members[callee.type][1])
+                parts = ["()", text(name)] if name is not None else None  # f().g(...)
         if parts is None:
             return None
         positional, keywords = _args(spec, node.child_by_field_name(args_field))
