@@ -216,9 +216,12 @@ class SourceDetector:
 
     def _use_findings(self, spec: LangSpec, path: str, evaluator: FileEvaluator,
                       position: _Positions) -> Iterable[Finding]:
-        for use in evaluator.uses.values():
-            if use is None or use.consumed or use.dropped or not use.rule.rule.emit:
-                continue
+        live = [use for use in evaluator.uses.values()
+                if use is not None and not use.consumed and not use.dropped
+                and use.rule.rule.emit]
+        for use in live:
+            if any(other is not use and _encloses(other, use) for other in live):
+                continue  # CryptoPP::ECDSA<..>::PrivateKey names ECDSA once, not twice
             evaluator.finish(use)
             yield from self._emit(spec, path, use, position)
 
@@ -283,6 +286,15 @@ class SourceDetector:
             yield _finding(f"{spec.language.value}.definition", FindingKind.ALGORITHM, path, line,
                            column, evidence, algorithm, self.reader.primitive(algorithm),
                            Confidence.MEDIUM)
+
+
+def _encloses(outer: Use, inner: Use) -> bool:
+    """True when ``outer`` spans the name ``inner`` and names the same algorithms."""
+    a, b = outer.site.node, inner.site.node
+    return (inner.site.on is MatchOn.REFERENCE
+            and a.start_byte <= b.start_byte and b.end_byte <= a.end_byte
+            and (a.start_byte, a.end_byte) != (b.start_byte, b.end_byte)
+            and bool(inner.algorithms) and set(inner.algorithms) <= set(outer.algorithms))
 
 
 def _bare(name: str) -> str:

@@ -399,8 +399,7 @@ class FileEvaluator:
                 chosen = candidate
         if chosen.start_byte <= before < chosen.end_byte:
             return None
-        resolved = self.resolve(chosen, depth + 1)
-        return None if isinstance(resolved, Use) else resolved
+        return self.resolve(chosen, depth + 1)
 
     def constants(self) -> dict[str, list[tuple[int, Node]]]:
         """Names assigned in this file, with each assignment's offset and value node."""

@@ -68,7 +68,13 @@ def dotted(spec: LangSpec, node: Node | None, depth: int = 0) -> list[str] | Non
         right = node.child_by_field_name(name_field)
         if left is None or right is None:
             return None
+        if right.type in spec.members:  # C++: a::b::c nests on the right
+            rest = dotted(spec, right, depth + 1)
+            return None if rest is None else [*left, *rest]
         return [*left, text(right)]
+    if kind == "template_type" or kind == "template_function":  # C++: CBC_Mode<AES>
+        name = node.child_by_field_name("name")
+        return dotted(spec, name, depth + 1) if name is not None else None
     if kind == "generic_type" or kind == "generic_name":  # Java/C# generics: Foo<Bar>
         first = node.named_children[0] if node.named_children else None
         return dotted(spec, first, depth + 1)
@@ -152,6 +158,20 @@ def site_of(spec: LangSpec, node: Node) -> Site | None:
     return None
 
 
+def _constructor_declaration(spec: LangSpec, declaration: Node, type_node: Node) -> Site | None:
+    """A C++ declaration that constructs its variable with arguments, read as ``new``."""
+    parts = dotted(spec, type_node)
+    if parts is None:
+        return None
+    for declarator in declaration.children_by_field_name("declarator"):
+        value = declarator.child_by_field_name("value") if declarator.type == (
+            "init_declarator") else None
+        if value is not None and value.type in ("argument_list", "initializer_list"):
+            positional, keywords = _args(spec, value)
+            return Site(declaration, MatchOn.NEW, parts, positional, keywords)
+    return None
+
+
 def _is_callee_of(spec: LangSpec, child: Node, parent: Node) -> bool:
     call = spec.calls.get(parent.type)
     if call is not None:
@@ -190,6 +210,10 @@ def site_at(spec: LangSpec, node: Node) -> Site | None:
         ):
             current = named = parent
             continue
+        if parent.type == "declaration" and parent.child_by_field_name("type") == current:
+            constructed = _constructor_declaration(spec, parent, named)
+            if constructed is not None:  # C++: Botan::RSA_PrivateKey key(rng, 4096);
+                return constructed
         if parent.type in spec.wrappers:
             current = parent
             continue
@@ -228,7 +252,11 @@ def string_value(spec: LangSpec, node: Node) -> str | None:
         if node.type == "preproc_arg":  # C: #define ALG "aes-256-cbc"
             raw = text(node).strip()
             if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-                return raw[1:-1]
+                try:
+                    value = ast.literal_eval(raw)
+                except (ValueError, SyntaxError):
+                    return raw[1:-1]
+                return value if isinstance(value, str) else raw[1:-1]
         return None
     parts = [c for c in node.children if c.type in spec.string_parts]
     if any(c.type in ("interpolation", "template_substitution") for c in node.children):
