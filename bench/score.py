@@ -86,6 +86,8 @@ def load_truth(path: Path, catalog: Catalog, additions: Path | None = None) -> d
             algo = catalog.algorithm(name)
             if algo is not None:
                 canonical[name] = algo.name
+                if fold(algo.name) == fold(algo.family):  # a family entry ("SHA3" -> SHA-3)
+                    families[name] = fold(algo.family)
             else:
                 families[name] = fold(name)
         out[package_name(key)] = Truth(key, entry["kind"], names, canonical, families,
