@@ -130,11 +130,6 @@ class LanguageRules:
     modules: set[str] = field(default_factory=set)
     follow_methods: set[str] = field(default_factory=set)
 
-    @property
-    def module_prefixes(self) -> tuple[str, ...]:
-        """``m.`` and ``m/`` for every library module, for ``str.startswith``."""
-        return tuple(m + sep for m in sorted(self.modules) for sep in (".", "/"))
-
     def suffix_candidates(self, written: str) -> list[CompiledRule]:
         """Rules that may end with an unqualified written name (by its last name)."""
         last = written.rsplit(".", 1)[-1].rsplit("/", 1)[-1]

@@ -429,14 +429,24 @@ def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> li
     """Where names bound by imports of a rule library are used (``A`` of ``import ... as A``)."""
     if not rules.modules:
         return []
-    prefixes = rules.module_prefixes
     names = [local for local, target in imports.aliases.items()
-             if target in rules.modules or target.startswith(prefixes)]
+             if _within(target, rules.modules)]
     if not names:
         return []
     alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
     pattern = re.compile(rb"(?<![A-Za-z0-9_$.])(?:" + alternatives + rb")(?![A-Za-z0-9_$])")
     return [m.start() for m in pattern.finditer(data)]
+
+
+_MODULE_SEPARATORS = re.compile(r"[./]")
+
+
+def _within(target: str, modules: set[str]) -> bool:
+    """True when ``target`` is one of ``modules`` or inside one (``a.b.C`` in ``a.b``)."""
+    if target in modules:
+        return True
+    return any(target[:found.start()] in modules
+               for found in _MODULE_SEPARATORS.finditer(target))
 
 
 def _follow_points(evaluator: FileEvaluator, rules: LanguageRules, data: bytes) -> list[int]:
