@@ -41,3 +41,11 @@ def summarise(findings: list[Finding]) -> list[tuple[str | None, int | None]]:
     """(algorithm, line) of each finding that is not low confidence, sorted."""
     return sorted(((f.algorithm, f.line) for f in findings if f.confidence != "low"),
                   key=lambda t: (t[1] or 0, t[0] or ""))
+
+
+def finding_at(findings: list[Finding], algorithm: str, line: int) -> Finding:
+    """The one finding (not low confidence) of ``algorithm`` on ``line``."""
+    found = [f for f in findings if f.algorithm == algorithm and f.line == line
+             and f.confidence != "low"]
+    assert len(found) == 1, (algorithm, line, findings)
+    return found[0]

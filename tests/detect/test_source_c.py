@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 OPENSSL_C = """\
 /* Envelope encryption helpers built on OpenSSL 3 and Tongsuo. */
@@ -204,11 +204,6 @@ int run(const std::string &alg) {
 """
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line
-             and f.confidence != "low"]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_openssl_c_findings(detect: Detect) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 VAULT_CS = """\
 using System;
@@ -200,11 +200,6 @@ namespace Example.App
 """
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line
-             and f.confidence != "low"]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_csharp_findings(detect: Detect) -> None:

@@ -3,8 +3,8 @@ and code that only talks about algorithms."""
 
 from __future__ import annotations
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 VAULT_GO = """\
 // Package vault seals records for the archive service.
@@ -143,11 +143,6 @@ func hashOf(x string) string { return x }
 """
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line
-             and f.confidence != "low"]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_go_findings(detect: Detect) -> None:

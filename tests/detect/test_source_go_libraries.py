@@ -3,8 +3,8 @@ algorithm names and BLAKE3, and code that only talks about algorithms."""
 
 from __future__ import annotations
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 AUTH_GO = """\
 // Package auth issues and checks tokens for the API gateway.
@@ -91,10 +91,6 @@ func Shape(desktop bool) string {
 """
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_go_library_findings(detect: Detect) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 VAULT_JAVA = """\
 package com.example.vault;
@@ -228,11 +228,6 @@ public class Catalogue {
 """
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line
-             and f.confidence != "low"]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_java_findings(detect: Detect) -> None:

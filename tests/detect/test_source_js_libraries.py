@@ -4,8 +4,8 @@ code that only talks about algorithms."""
 
 from __future__ import annotations
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 GATEWAY_TS = '''\
 // Session tokens and content hashes for the gateway.
@@ -106,10 +106,6 @@ module.exports = function handler(req) {
 '''
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_js_library_findings(detect: Detect) -> None:

@@ -3,8 +3,8 @@ rsa, ecdsa, pyOpenSSL and M2Crypto, and code that only talks about algorithms.""
 
 from __future__ import annotations
 
-from anke.findings.model import Finding
 from conftest import Detect, summarise
+from conftest import finding_at as _one
 
 TOKENS_PY = '''\
 """Token and key services."""
@@ -134,10 +134,6 @@ def build():
 '''
 
 
-def _one(findings: list[Finding], algorithm: str, line: int) -> Finding:
-    found = [f for f in findings if f.algorithm == algorithm and f.line == line]
-    assert len(found) == 1, (algorithm, line, findings)
-    return found[0]
 
 
 def test_python_library_findings(detect: Detect) -> None:
