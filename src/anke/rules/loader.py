@@ -99,6 +99,7 @@ class CompiledRule:
     rule: Rule
     library: str
     modules: tuple[str, ...]
+    imported_only: bool
     patterns: tuple[str, ...]  # regex sources, compiled on first use
     suffixes: dict[int, tuple[str, ...]]
 
@@ -180,6 +181,7 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
                 rule=rule,
                 library=data.library,
                 modules=data.modules,
+                imported_only=data.imported_only,
                 patterns=tuple(_compile(p) for p in rule.match),
                 suffixes={k: tuple(v) for k, v in suffixes.items()},
             )

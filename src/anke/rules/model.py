@@ -210,6 +210,11 @@ class RuleFile(BaseModel):
         default=(), description="module/package names that belong to the library"
     )
     rules: tuple[Rule, ...] = Field(min_length=1)
+    imported_only: bool = Field(
+        default=False,
+        description="a name no import explains matches only in files that import one of "
+        "`modules` (bare C++ class names like SEED or Serpent, JavaScript md5())",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> RuleFile:

@@ -28,7 +28,11 @@ def definition_at(spec: LangSpec, node: Node) -> Node | None:
     defined = is_definition_name(spec, node)
     if defined is not None:
         if defined.type == "function_declarator":  # C: report the whole definition
-            return defined.parent or defined
+            outer = defined.parent
+            while outer is not None and outer.type in ("pointer_declarator",
+                                                       "reference_declarator"):
+                outer = outer.parent  # const char *name(...) nests the declarator
+            return outer or defined
         return defined
     current = node
     parent = node.parent
@@ -77,6 +81,31 @@ def _defines(value: Node, *, exported: bool = False) -> bool:
             return any(a.type in _DEFINING_VALUES or a.type == "identifier"
                        for a in args.named_children)
     return False
+
+
+_RETURN = frozenset({"return_statement"})
+_BODY_TYPES = frozenset({"block", "compound_statement", "statement_block", "statement_list"})
+_FIELD_READS = frozenset({"attribute", "member_expression", "field_expression",
+                          "selector_expression", "field_access", "member_access_expression",
+                          "identifier", "subscript_expression", "index_expression",
+                          "subscript"})
+
+
+def is_accessor(definition: Node) -> bool:
+    """True for a function whose whole body returns a stored value (``return a.sha1``)."""
+    body = definition.child_by_field_name("body")
+    if body is None:
+        return False
+    if body.type == "block" and len(body.named_children) == 1 and (
+            body.named_children[0].type == "statement_list"):  # Go wraps statements
+        body = body.named_children[0]
+    statements = [c for c in body.named_children if c.type != "comment"]
+    if len(statements) != 1 or statements[0].type not in _RETURN:
+        return False
+    returned = [c for c in statements[0].named_children if c.type != "comment"]
+    if returned and returned[0].type == "expression_list" and returned[0].named_children:
+        returned = [returned[0].named_children[0]]
+    return len(returned) == 1 and returned[0].type in _FIELD_READS
 
 
 def has_crypto_context(definition: Node, limit: int = 4096) -> bool:

@@ -107,10 +107,14 @@ class FileEvaluator:
         return None
 
     def _match(self, site: Site) -> Use | None:
+        if site.on is MatchOn.REFERENCE and _declares(self.spec, site.node):
+            return None  # enum { SEED }, #define SEED, class Serpent: a name being declared
         candidates = self.imports.resolve(site.parts)
         for qualified, resolved in candidates:
             for rule in self.rules.candidates(qualified):
                 if rule.rule.syntax is not site.on:
+                    continue
+                if not resolved and rule.imported_only and not self._imports_library(rule):
                     continue
                 captures = rule.match(qualified)
                 if captures is not None and self._captures_name_something(rule, captures):
@@ -126,10 +130,17 @@ class FileEvaluator:
         for rule in self.rules.suffix_candidates(written):
             if rule.rule.syntax is not site.on:
                 continue
+            if rule.imported_only and not self._imports_library(rule):
+                continue
             captures = rule.match_suffix(written, len(site.parts))
             if captures is not None and self._captures_name_something(rule, captures):
                 return Use(rule, site, Confidence.MEDIUM, captures=captures)
         return None
+
+    def _imports_library(self, rule: CompiledRule) -> bool:
+        """True when the file imports (or includes) one of the rule's library modules."""
+        return any(imported == module or imported.startswith((module + ".", module + "/"))
+                   for imported in self.imports.modules for module in rule.modules)
 
     def _captures_name_something(self, rule: CompiledRule, captures: dict[str, str]) -> bool:
         """False when a rule reads its algorithm only from captures that name none.
@@ -495,6 +506,23 @@ class FileEvaluator:
     def bind(self, use: Use, name: str) -> None:
         """Remember that variable ``name`` holds the object a rule's call returned."""
         self.bindings[name] = use
+
+
+_DECLARING = frozenset({"enumerator", "preproc_def", "preproc_function_def", "class_specifier",
+                        "struct_specifier", "enum_specifier", "function_declarator"})
+
+
+def _declares(spec: LangSpec, node: Node) -> bool:
+    """True for the name a declaration introduces (an enumerator, a macro, a class)."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type in _DECLARING and parent.child_by_field_name("name") == node:
+        return True
+    if parent.type == "function_declarator" and parent.child_by_field_name("declarator") == node:
+        return True
+    field = spec.definitions.get(parent.type)
+    return field is not None and parent.child_by_field_name(field) == node
 
 
 def _as_text(value: Value) -> str | None:

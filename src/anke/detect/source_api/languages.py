@@ -137,8 +137,7 @@ C = LangSpec(
     news={},
     members={"field_expression": ("argument", "field")},
     definitions={"function_declarator": "declarator", "struct_specifier": "name",
-                 "preproc_function_def": "name", "preproc_def": "name",
-                 "type_definition": "declarator"},
+                 "preproc_function_def": "name", "type_definition": "declarator"},
     **_C_COMMON,  # type: ignore[arg-type]
 )
 
@@ -149,7 +148,7 @@ CPP = LangSpec(
     members={"field_expression": ("argument", "field"), "qualified_identifier": ("scope", "name")},
     definitions={"function_declarator": "declarator", "struct_specifier": "name",
                  "class_specifier": "name", "preproc_function_def": "name",
-                 "preproc_def": "name", "type_definition": "declarator"},
+                 "type_definition": "declarator"},
     **_C_COMMON,  # type: ignore[arg-type]
 )
 
