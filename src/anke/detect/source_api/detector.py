@@ -416,9 +416,7 @@ class _BlockComments:
 _DEFINED_BEFORE = re.compile(
     rb"(?:\bdef|\bclass|\bfunction\*?|\bfunc|\bstruct|\bunion|\benum|\bnamespace|\bmodule"
     rb"|#\s*define|\brecord|\bobject|\btrait|\bimpl)\s+(?:\([^)]*\)\s*)?[\w$]*$")
-_DEFINED_AFTER = re.compile(
-    rb"[\w$]*\s*(?:[:=]\s*(?:function\b|class\b|async\b|\(|\{|\[|[\w$.]+\.extend\(|"
-    rb"require\(|[\w$]+\s*[,;}]|[\w$.]+\s*\|\|)|=\s*$)")
+_DEFINED_AFTER = re.compile(rb"[\w$]*(?:\.[\w$]+)*\s*(?::(?!:)|=(?![=>]))")
 _CALLED_AFTER = re.compile(rb"[\w$]*\s*\(")
 _NOT_A_DECLARATION = re.compile(rb"(?:[.=(,!&|?:+\-*/<>\[]|\breturn|\bawait|\bnew)\s*[\w$]*$")
 
