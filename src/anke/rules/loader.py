@@ -129,7 +129,6 @@ class LanguageRules:
     wild_by_first: dict[str, list[CompiledRule]] = field(default_factory=dict)
     anchors: set[str] = field(default_factory=set)
     modules: set[str] = field(default_factory=set)
-    follow_methods: set[str] = field(default_factory=set)
 
     def suffix_candidates(self, written: str) -> list[CompiledRule]:
         """Rules that may end with an unqualified written name (by its last name)."""
@@ -188,8 +187,6 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
             for language in data.languages:
                 index = by_language.setdefault(language, LanguageRules())
                 index.modules.update(data.modules)
-                for follow in rule.follow:
-                    index.follow_methods.add(follow.method)
                 for pattern in rule.match:
                     last = _segments(pattern)[-1].rsplit("/", 1)[-1]
                     if _TOKEN.search(last):

@@ -63,7 +63,6 @@ class Source(BaseModel):
     property: str | None = Field(
         default=None, description="with arg: a property of an object literal argument"
     )
-    receiver: bool = Field(default=False, description="the object the method is called on")
     parse: Parse | None = Field(default=None, description="how to read it; default per field")
 
     @model_validator(mode="after")
@@ -75,7 +74,6 @@ class Source(BaseModel):
                 ("capture", self.capture is not None),
                 ("arg", self.arg is not None),
                 ("keyword", self.keyword is not None),
-                ("receiver", self.receiver),
             )
             if given
         ]
@@ -83,7 +81,7 @@ class Source(BaseModel):
             chosen = ["arg"]  # Python: positional first, keyword as the fallback
         if len(chosen) != 1:
             raise ValueError(
-                "give exactly one of value, capture, arg, keyword, receiver"
+                "give exactly one of value, capture, arg, keyword"
                 + (f" (got {', '.join(chosen)})" if chosen else "")
             )
         if self.property is not None and self.arg is None and self.keyword is None:

@@ -18,7 +18,6 @@ from anke.detect.source_api.names import NameReader
 from anke.detect.source_api.syntax import (
     Site,
     assignments,
-    dotted,
     int_value,
     object_properties,
     site_at,
@@ -545,9 +544,3 @@ def describe(node: Node, limit: int = 160) -> str:
     """The evidence text of a node: its source, whitespace collapsed, cut to ``limit``."""
     raw = " ".join(text(node).split())
     return raw if len(raw) <= limit else raw[: limit - 1] + "…"
-
-
-def written_name(spec: LangSpec, node: Node) -> str | None:
-    """The dotted name of a node, when it is one."""
-    parts = dotted(spec, node)
-    return ".".join(parts) if parts else None
