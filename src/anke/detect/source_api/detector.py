@@ -152,7 +152,7 @@ class SourceDetector:
         root = tree.root_node
         if imports is None:
             imports = collect_imports(spec, root, data)
-        evaluator = FileEvaluator(spec, root, imports, rules, self.reader)
+        evaluator = FileEvaluator(spec, root, imports, rules, self.reader, data)
         for offset in _alias_points(imports, rules, data):
             points.append((offset, False))
         nodes: dict[tuple[int, int], tuple[Node, bool]] = {}

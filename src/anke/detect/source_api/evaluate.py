@@ -17,7 +17,7 @@ from anke.detect.source_api.languages import LangSpec
 from anke.detect.source_api.names import NameReader
 from anke.detect.source_api.syntax import (
     Site,
-    assignments,
+    assignments_to,
     int_value,
     object_properties,
     site_at,
@@ -73,15 +73,18 @@ class FileEvaluator:
     """Rule matching and value resolution over one parsed file (or one region of it)."""
 
     def __init__(self, spec: LangSpec, root: Node, imports: ImportTable,
-                 rules: LanguageRules, reader: NameReader) -> None:
+                 rules: LanguageRules, reader: NameReader, source: bytes) -> None:
         self.spec = spec
         self.root = root
+        self.source = source
         self.imports = imports
         self.rules = rules
         self.reader = reader
         self.uses: dict[tuple[int, int, str], Use | None] = {}
         self.bindings: dict[str, Use] = {}
-        self._constants: dict[str, list[tuple[int, Node]]] | None = None
+        self._constants: dict[str, list[tuple[int, Node, str]]] = {}
+        self._matches: dict[tuple[tuple[str, ...], MatchOn],
+                            tuple[CompiledRule, dict[str, str], Confidence] | None] = {}
 
     # ---- matching -------------------------------------------------------------------------
 
@@ -108,6 +111,16 @@ class FileEvaluator:
     def _match(self, site: Site) -> Use | None:
         if site.on is MatchOn.REFERENCE and _declares(self.spec, site.node):
             return None  # enum { SEED }, #define SEED, class Serpent: a name being declared
+        key = (tuple(site.parts), site.on)
+        if key not in self._matches:  # the same name is often used many times in a file
+            self._matches[key] = self._match_name(site)
+        found = self._matches[key]
+        if found is None:
+            return None
+        rule, captures, confidence = found
+        return Use(rule, site, confidence, captures=dict(captures))
+
+    def _match_name(self, site: Site) -> tuple[CompiledRule, dict[str, str], Confidence] | None:
         candidates = self.imports.resolve(site.parts)
         for qualified, resolved in candidates:
             for rule in self.rules.candidates(qualified):
@@ -119,8 +132,8 @@ class FileEvaluator:
                 if captures is not None and self._captures_name_something(rule, captures):
                     confident = resolved or "." not in qualified or qualified == ".".join(
                         site.parts)
-                    return Use(rule, site, rule.rule.confidence if confident
-                               else Confidence.MEDIUM, captures=captures)
+                    return rule, captures, (rule.rule.confidence if confident
+                                            else Confidence.MEDIUM)
         resolved = any(flag for _, flag in candidates) and not self.imports.wildcards
         if resolved or len(site.parts) < 2 or self.spec.language not in _SUFFIX_LANGUAGES or (
                 site.parts[0] in _SELF):
@@ -133,7 +146,7 @@ class FileEvaluator:
                 continue
             captures = rule.match_suffix(written, len(site.parts))
             if captures is not None and self._captures_name_something(rule, captures):
-                return Use(rule, site, Confidence.MEDIUM, captures=captures)
+                return rule, captures, Confidence.MEDIUM
         return None
 
     def _imports_library(self, rule: CompiledRule) -> bool:
@@ -396,36 +409,36 @@ class FileEvaluator:
         return "".join(pieces)
 
     def _constant(self, name: str, before: int, depth: int) -> Value:
-        table = self.constants()
-        entries = table.get(name)
-        if entries is None and "." in name:
-            last = name.rsplit(".", 1)[-1]
-            entries = table.get(last)
+        short = name.rsplit(".", 1)[-1]
+        entries = self.constants_named(short)
+        if name != short:
+            exact = [e for e in entries if e[2] == name]
+            entries = exact or entries
         if not entries:
             return None
         chosen = entries[0][1]
-        for offset, candidate in entries:
+        for offset, candidate, _ in entries:
             if offset < before:
                 chosen = candidate
         if chosen.start_byte <= before < chosen.end_byte:
             return None
         return self.resolve(chosen, depth + 1)
 
-    def constants(self) -> dict[str, list[tuple[int, Node]]]:
-        """Names assigned in this file, with each assignment's offset and value node."""
-        if self._constants is None:
-            table: dict[str, list[tuple[int, Node]]] = {}
-            for name, value, where in assignments(self.spec, self.root):
-                if value.type in self.spec.strings or value.type in self.spec.integers or (
-                        value.type in self.spec.concats) or value.type in self.spec.members or (
-                        value.type in self.spec.identifiers) or value.type == "preproc_arg" or (
-                        value.type in self.spec.objects):
-                    table.setdefault(name, []).append((where.start_byte, value))
-                    short = name.rsplit(".", 1)[-1]
-                    if short != name:
-                        table.setdefault(short, []).append((where.start_byte, value))
-            self._constants = table
-        return self._constants
+    def constants_named(self, name: str) -> list[tuple[int, Node, str]]:
+        """Where ``name`` is assigned a literal-like value: (offset, value node, full name)."""
+        cached = self._constants.get(name)
+        if cached is not None:
+            return cached
+        entries: list[tuple[int, Node, str]] = []
+        spec = self.spec
+        for full, value, where in assignments_to(spec, self.root, self.source, name):
+            if value.type in spec.strings or value.type in spec.integers or (
+                    value.type in spec.concats) or value.type in spec.members or (
+                    value.type in spec.identifiers) or value.type == "preproc_arg" or (
+                    value.type in spec.objects) or value.type in _SEQUENCES:
+                entries.append((where.start_byte, value, full))
+        self._constants[name] = entries
+        return entries
 
     # ---- follow-up calls ------------------------------------------------------------------
 

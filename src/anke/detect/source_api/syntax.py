@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -345,27 +346,50 @@ def find_nodes(spec: LangSpec, root: Node, types: frozenset[str]) -> list[Node]:
     return nodes
 
 
-def assignments(spec: LangSpec, root: Node) -> list[tuple[str, Node, Node]]:
-    """Every ``name = value`` in the file: (dotted name, value node, assignment node)."""
+def assignment_of(spec: LangSpec, node: Node) -> tuple[str, Node] | None:
+    """Read an assignment-like node as (dotted name, value node); None when it is not one."""
+    pair = spec.assignments.get(node.type)
+    if pair is None:
+        return None
+    name_field, value_field = pair
+    target = (node.child_by_field_name(name_field) if name_field
+              else node.named_children[0] if node.named_children else None)
+    if value_field is not None:
+        value = node.child_by_field_name(value_field)
+    else:
+        rest = [c for c in node.named_children if c != target]
+        value = rest[-1] if rest else None
+    if target is None or value is None:
+        return None
+    names = dotted(spec, _first_target(spec, target))
+    if not names:
+        return None
+    if value.type == "expression_list" and value.named_children:
+        value = value.named_children[0]
+    return ".".join(names), unwrap(spec, value)
+
+
+def assignments_to(spec: LangSpec, root: Node, source: bytes,
+                   name: str) -> list[tuple[str, Node, Node]]:
+    """The assignments to ``name`` in the file, found by text and confirmed in the tree."""
+    pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"\s*(?::=|=(?!=)|:)"
+                         + rb"|#\s*define\s+" + re.escape(name.encode()) + rb"\b")
     out: list[tuple[str, Node, Node]] = []
-    types = spec.assignments
-    for node in find_nodes(spec, root, frozenset(types)):
-        pair = types.get(node.type)
-        if pair is not None:
-            name_field, value_field = pair
-            target = (node.child_by_field_name(name_field) if name_field
-                      else node.named_children[0] if node.named_children else None)
-            if value_field is not None:
-                value = node.child_by_field_name(value_field)
-            else:
-                rest = [c for c in node.named_children if c != target]
-                value = rest[-1] if rest else None
-            if target is not None and value is not None:
-                names = dotted(spec, _first_target(spec, target))
-                if names:
-                    if value.type == "expression_list" and value.named_children:
-                        value = value.named_children[0]
-                    out.append((".".join(names), unwrap(spec, value), node))
+    seen: set[int] = set()
+    for found in pattern.finditer(source):
+        offset = found.start() if source[found.start():found.start() + 1] != b"#" else (
+            found.end() - 1)
+        node: Node | None = root.named_descendant_for_byte_range(offset, offset + 1)
+        for _ in range(6):
+            if node is None or node.type in spec.assignments:
+                break
+            node = node.parent
+        if node is None or node.type not in spec.assignments or node.start_byte in seen:
+            continue
+        seen.add(node.start_byte)
+        read = assignment_of(spec, node)
+        if read is not None and read[0].rsplit(".", 1)[-1] == name:
+            out.append((read[0], read[1], node))
     return out
 
 
