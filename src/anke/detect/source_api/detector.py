@@ -225,7 +225,8 @@ class SourceDetector:
                 if use is not None and not use.consumed and not use.dropped
                 and use.rule.rule.emit]
         for use in live:
-            if any(other is not use and _encloses(other, use) for other in live):
+            if use.site.on is MatchOn.REFERENCE and any(
+                    other is not use and _encloses(other, use) for other in live):
                 continue  # CryptoPP::ECDSA<..>::PrivateKey names ECDSA once, not twice
             evaluator.finish(use)
             yield from self._emit(spec, path, use, position)
@@ -370,6 +371,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 _HASH_COMMENT = frozenset({Language.PYTHON})
 _PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 _IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
+_IDENT_OR_DOT = _IDENT_BYTES | {ord(".")}
 
 
 def _inside(data: bytes, end: int) -> int:
@@ -471,9 +473,17 @@ def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> li
              if _within(target, rules.modules)]
     if not names:
         return []
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
-    pattern = re.compile(rb"(?<![A-Za-z0-9_$.])(?:" + alternatives + rb")(?![A-Za-z0-9_$])")
-    return [m.start() for m in pattern.finditer(data)]
+    offsets: list[int] = []
+    for name in names:  # bytes.find runs in C; a few names, each found where it stands alone
+        raw = name.encode()
+        position = data.find(raw)
+        while position >= 0:
+            end = position + len(raw)
+            if (position == 0 or data[position - 1] not in _IDENT_OR_DOT) and (
+                    end >= len(data) or data[end] not in _IDENT_BYTES):
+                offsets.append(position)
+            position = data.find(raw, end)
+    return offsets
 
 
 _MODULE_SEPARATORS = re.compile(r"[./]")

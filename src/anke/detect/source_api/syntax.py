@@ -369,16 +369,32 @@ def assignment_of(spec: LangSpec, node: Node) -> tuple[str, Node] | None:
     return ".".join(names), unwrap(spec, value)
 
 
+_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
+
+
+@cache
+def _assigned(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(name) + rb"\s*(?::=|=(?!=)|:)")
+
+
+@cache
+def _defined(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"#[ \t]*define[ \t]+" + re.escape(name) + rb"\b")
+
+
 def assignments_to(spec: LangSpec, root: Node, source: bytes,
                    name: str) -> list[tuple[str, Node, Node]]:
     """The assignments to ``name`` in the file, found by text and confirmed in the tree."""
-    pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"\s*(?::=|=(?!=)|:)"
-                         + rb"|#\s*define\s+" + re.escape(name.encode()) + rb"\b")
+    raw = name.encode()
     out: list[tuple[str, Node, Node]] = []
+    if raw not in source:
+        return out
+    offsets = [found.start() for found in _assigned(raw).finditer(source)
+               if found.start() == 0 or source[found.start() - 1] not in _NAME_BYTES]
+    if b"#" in source:  # C and C++: #define NAME "value"
+        offsets += [found.end() - 1 for found in _defined(raw).finditer(source)]
     seen: set[int] = set()
-    for found in pattern.finditer(source):
-        offset = found.start() if source[found.start():found.start() + 1] != b"#" else (
-            found.end() - 1)
+    for offset in offsets:
         node: Node | None = root.named_descendant_for_byte_range(offset, offset + 1)
         for _ in range(6):
             if node is None or node.type in spec.assignments:
