@@ -170,7 +170,29 @@ def _constructor_declaration(spec: LangSpec, declaration: Node, type_node: Node)
         if value is not None and value.type in ("argument_list", "initializer_list"):
             positional, keywords = _args(spec, value)
             return Site(declaration, MatchOn.NEW, parts, positional, keywords)
+        vexing = _vexing_arguments(declaration, declarator)
+        if vexing is not None:
+            return Site(declaration, MatchOn.NEW, parts, vexing, {})
     return None
+
+
+def _vexing_arguments(declaration: Node, declarator: Node) -> list[Node] | None:
+    """``T h(Q::Sha256);`` in a function body: C++ parses it as a function declaration, but
+    a local declaration whose parameters are bare names constructs ``h`` from them."""
+    if declarator.type != "function_declarator" or declaration.parent is None or (
+            declaration.parent.type != "compound_statement"):
+        return None
+    parameters = declarator.child_by_field_name("parameters")
+    if parameters is None:
+        return None
+    arguments: list[Node] = []
+    for parameter in parameters.named_children:
+        kind = parameter.child_by_field_name("type")
+        if parameter.type != "parameter_declaration" or kind is None or (
+                parameter.child_by_field_name("declarator") is not None):
+            return None
+        arguments.append(kind)
+    return arguments or None
 
 
 def _is_callee_of(spec: LangSpec, child: Node, parent: Node) -> bool:
