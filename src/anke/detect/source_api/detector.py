@@ -26,9 +26,9 @@ from anke.detect.source_api.definitions import (
 from anke.detect.source_api.evaluate import FileEvaluator, Use, describe
 from anke.detect.source_api.imports import ImportTable, collect_imports
 from anke.detect.source_api.languages import LangSpec, parser_for, spec_for
-from anke.detect.source_api.names import NameReader, reader_for
+from anke.detect.source_api.names import PUBLIC_KEY_PADDINGS, NameReader, reader_for
 from anke.detect.source_api.patterns import NAME, PatternSet, pattern_set
-from anke.detect.source_api.syntax import assigned_name, site_at
+from anke.detect.source_api.syntax import NAME_BYTES, assigned_name, site_at
 from anke.findings.model import Confidence, Finding, FindingKind, Skipped
 from anke.rules.loader import CompiledRule, LanguageRules, RuleSet
 from anke.rules.model import Language, MatchOn
@@ -254,7 +254,7 @@ class SourceDetector:
         # OAEP, PSS and PKCS#1 v1.5 pad the public-key algorithm, whatever else is named
         padded = (next((a for a in use.algorithms if not reader.is_block_cipher(a)
                         and reader.primitive(a) not in ("hash", "xof")), sized)
-                  if use.padding in _PUBLIC_KEY_PADDINGS else sized)
+                  if use.padding in PUBLIC_KEY_PADDINGS else sized)
         for algorithm in use.algorithms:
             primary = algorithm == keyed
             yield _finding(
@@ -369,15 +369,13 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 _HASH_COMMENT = frozenset({Language.PYTHON})
-_PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
-_IDENT_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
-_IDENT_OR_DOT = _IDENT_BYTES | {ord(".")}
+_IDENT_OR_DOT = NAME_BYTES | {ord(".")}
 
 
 def _inside(data: bytes, end: int) -> int:
     """An offset inside the name that a hit ending at ``end`` found (boundaries included)."""
     position = min(end, len(data)) - 1
-    while position > 0 and data[position] not in _IDENT_BYTES:
+    while position > 0 and data[position] not in NAME_BYTES:
         position -= 1
     return position
 
@@ -427,7 +425,7 @@ def _looks_defined(data: bytes, offset: int) -> bool:
     """A cheap look at the line: could the name at ``offset`` be what a definition names?"""
     line_start = data.rfind(b"\n", 0, offset) + 1
     start = offset
-    while start > line_start and data[start - 1] in _IDENT_BYTES:
+    while start > line_start and data[start - 1] in NAME_BYTES:
         start -= 1
     before = data[max(line_start, start - 160):start]
     after = data[start:start + 160]
@@ -480,7 +478,7 @@ def _alias_points(imports: ImportTable, rules: LanguageRules, data: bytes) -> li
         while position >= 0:
             end = position + len(raw)
             if (position == 0 or data[position - 1] not in _IDENT_OR_DOT) and (
-                    end >= len(data) or data[end] not in _IDENT_BYTES):
+                    end >= len(data) or data[end] not in NAME_BYTES):
                 offsets.append(position)
             position = data.find(raw, end)
     return offsets

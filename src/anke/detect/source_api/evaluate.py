@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from anke.detect.source_api.imports import ImportTable
 from anke.detect.source_api.languages import LangSpec
-from anke.detect.source_api.names import NameReader
+from anke.detect.source_api.names import PUBLIC_KEY_PADDINGS, NameReader
 from anke.detect.source_api.syntax import (
     Site,
     assignments_to,
@@ -35,7 +35,6 @@ _SUFFIX_LANGUAGES = frozenset({Language.JAVA, Language.CSHARP, Language.PYTHON,
 _MAX_DEPTH = 8
 _SEQUENCES = frozenset({"list", "tuple", "array", "array_initializer", "initializer_list",
                         "collection_expression", "initializer_expression", "set"})
-_PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 _SELF = frozenset({"self", "this", "cls", "super", "base"})
 _SUITE_SEPARATORS = re.compile(r"[:,\s]+")
 
@@ -195,7 +194,7 @@ class FileEvaluator:
         for key, value in use.rule.rule.defaults.items():
             if key == "mode" and not block:
                 continue
-            if key == "padding" and block == (value in _PUBLIC_KEY_PADDINGS):
+            if key == "padding" and block == (value in PUBLIC_KEY_PADDINGS):
                 continue  # PKCS5 for a block cipher, OAEP for RSA: never the other way round
             if getattr(use, key) is None:
                 setattr(use, key, value)

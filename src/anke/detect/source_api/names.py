@@ -22,7 +22,8 @@ _CHUNKS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _OID = re.compile(r"^\d+(\.\d+){3,}$")
 _FILLERS = frozenset({"with", "and", "padding", "mode", "using", "pad", "pbe"})
 _MAX_WORDS = 6
-_RSA_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
+# paddings of public-key algorithms: they pad RSA, never a block cipher
+PUBLIC_KEY_PADDINGS = frozenset({"OAEP", "PSS", "PKCS1v15"})
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ class NameReader:
                 if key_bits is None and self._plausible_bits(str(previous.value), bits):
                     key_bits = bits
             previous = word
-        if not algorithms and padding in _RSA_PADDINGS and "rsa" in name.lower():
+        if not algorithms and padding in PUBLIC_KEY_PADDINGS and "rsa" in name.lower():
             algorithms.append("RSA")  # RSASSA-PKCS1-v1_5, RSA-OAEP, RSA-PSS name RSA too
         return NameReading(tuple(algorithms), mode, padding, key_bits, curve)
 

@@ -391,7 +391,7 @@ def assignment_of(spec: LangSpec, node: Node) -> tuple[str, Node] | None:
     return ".".join(names), unwrap(spec, value)
 
 
-_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
+NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$")
 
 
 @cache
@@ -412,7 +412,7 @@ def assignments_to(spec: LangSpec, root: Node, source: bytes,
     if raw not in source:
         return out
     offsets = [found.start() for found in _assigned(raw).finditer(source)
-               if found.start() == 0 or source[found.start() - 1] not in _NAME_BYTES]
+               if found.start() == 0 or source[found.start() - 1] not in NAME_BYTES]
     if b"#" in source:  # C and C++: #define NAME "value"
         offsets += [found.end() - 1 for found in _defined(raw).finditer(source)]
     seen: set[int] = set()
