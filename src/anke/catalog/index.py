@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from anke.cache import built_once, files_key
 from anke.catalog.model import Algorithm, CatalogFile, Composite, Curve, Mode, Padding
 from anke.datafile import load_yaml_model
 from anke.errors import DataFileError
@@ -134,5 +135,7 @@ def load_catalog_dir(directory: Path) -> Catalog:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    """The catalog shipped with anke (loaded once per process)."""
-    return load_catalog_dir(DATA_DIR)
+    """The catalog shipped with anke (loaded once per process, built once per change)."""
+    code = [Path(__file__), Path(__file__).with_name("model.py")]  # how they are built
+    key = files_key("catalog", [*code, *sorted(DATA_DIR.glob("*.yaml"))])
+    return built_once(key, lambda: load_catalog_dir(DATA_DIR))

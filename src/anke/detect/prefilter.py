@@ -6,13 +6,13 @@ wheels for x86-64 only) Python's ``re`` runs the same patterns, slower but with 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+
+from anke.cache import read_entry, write_entry
 
 try:  # pragma: no cover - depends on the platform
     import hyperscan
@@ -40,14 +40,14 @@ class Prefilter:
     """A compiled set of byte regexes; ``scan`` returns every hit up to a limit.
 
     Compiling a large set takes hyperscan about a second, so the compiled database is kept
-    in a cache directory (``cache_dir``), keyed by the SHA-256 of the patterns and flags.
+    in anke's cache directory (:mod:`anke.cache`), keyed by the SHA-256 of the patterns and flags.
     """
 
     def __init__(self, patterns: Sequence[bytes], *, caseless: Sequence[bool],
-                 cache_dir: Path | None = None) -> None:
+                 cached: bool = True) -> None:
         self.patterns = tuple(patterns)
         self._caseless = tuple(caseless)
-        self._cache_dir = cache_dir
+        self._cached = cached
         self._db: hyperscan.Database | None = None
         self._regex: list[re.Pattern[bytes]] | None = None
 
@@ -58,28 +58,22 @@ class Prefilter:
         return digest.hexdigest()[:24]
 
     def _load_cached(self) -> hyperscan.Database | None:
-        if self._cache_dir is None:
+        if not self._cached:
             return None
-        path = self._cache_dir / f"prefilter-{self._key()}.hsdb"
+        raw = read_entry(f"prefilter-{self._key()}.hsdb")
+        if raw is None:
+            return None
         try:
-            db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+            db = hyperscan.loadb(raw, hyperscan.HS_MODE_BLOCK)
             db.scratch = hyperscan.Scratch(db)
-        except (OSError, hyperscan.HyperscanError):
+        except hyperscan.HyperscanError:
             return None
         return db
 
     def _store(self, db: hyperscan.Database) -> None:
-        if self._cache_dir is None:
-            return
-        try:
-            self._cache_dir.mkdir(parents=True, exist_ok=True)
-            data = hyperscan.dumpb(db)
-            fd, temp = tempfile.mkstemp(dir=self._cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, self._cache_dir / f"prefilter-{self._key()}.hsdb")
-        except (OSError, hyperscan.HyperscanError):
-            pass  # a cache that cannot be written only costs time
+        if self._cached:
+            with contextlib.suppress(hyperscan.HyperscanError):
+                write_entry(f"prefilter-{self._key()}.hsdb", hyperscan.dumpb(db))
 
     def _compile(self) -> None:
         if HAVE_HYPERSCAN and self.patterns:

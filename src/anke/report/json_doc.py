@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from anke.findings.model import ScanDocument
 
 
 def render_json(document: ScanDocument) -> str:
     """The document as indented JSON, keys in contract order."""
-    return json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return document.model_dump_json(indent=2) + "\n"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from anke.cache import built_once, files_key
 from anke.datafile import load_yaml_model
 from anke.errors import DataFileError
 from anke.rules.model import Language, MatchOn, Rule, RuleFile
@@ -60,21 +61,26 @@ def _anchor(pattern: str) -> tuple[str, float] | None:
     ``hashlib``.  Uses through import aliases are found by the detector from the import table.
     """
     choices: list[tuple[float, int, str]] = []
-    for position, segment in enumerate(_segments(pattern)):
-        segment = segment.rsplit("/", 1)[-1]
+    segments = _segments(pattern)
+    for position, segment in enumerate(segments):
+        if position == 0 and "/" in segment:  # an import path: any distinctive component
+            choices.extend(_path_choices(segment))
+            continue
         captured = _TOKEN.search(segment) is not None
         literal = _TOKEN.split(segment)[0] if captured else segment
         match = (_MODULE if position == 0 else _IDENT).match(literal)
         if match is None or len(match.group(0)) < (3 if captured else 2):
             continue
         word = match.group(0)
-        if word.lower() in _GENERIC:
+        package = position + 2 < len(segments) and all(  # org.apache.shiro.crypto.X
+            part.islower() and not _TOKEN.search(part) for part in segments[:position + 2])
+        if word.lower() in _GENERIC or (package and word.lower() in _COMMON_PACKAGES):
             weight = 0.0
         elif word.islower() and word.isalpha() and len(word) <= 7 and position > 0:
             weight = len(word) / 2  # likely an everyday word: open, after, compare
         else:
             weight = float(len(word))
-        if position == 0 and len(word) >= 3:
+        if position == 0 and len(word) >= 3 and weight > 0:
             weight += 3
         escaped = re.escape(word)
         choices.append((weight, position, escaped if captured else escaped + r"\b"))
@@ -84,12 +90,42 @@ def _anchor(pattern: str) -> tuple[str, float] | None:
     return r"\b" + regex, weight
 
 
+def _path_choices(path: str) -> list[tuple[float, int, str]]:
+    """The anchor candidate among the components of an import path (``@noble/hashes/{mod}``).
+
+    The last component is the name a use spells (``sm2`` of ``.../gmsm/sm2``) and is taken
+    when it is a literal word.  When it is not (a capture, a version like ``v5``), any other
+    component serves: a file that uses such a name must spell the path in an import.
+    Everyday package words (``crypto``, ``cipher``) are weak choices.
+    """
+    best: tuple[float, int, str] | None = None
+    components = re.split(r"[/.]", path)
+    for index, component in enumerate(components):
+        literal = _TOKEN.split(component)[0].lstrip("@")
+        if _MODULE.fullmatch(literal) is None or len(literal) < 3 or re.fullmatch(r"v\d+",
+                                                                                  literal):
+            continue
+        common = literal.lower() in _GENERIC or literal.lower() in _COMMON_PACKAGES
+        bound = index == len(components) - 1 and literal == component and not common
+        # the bound name weighs as a first segment; others only beat everyday names
+        weight = len(literal) + 3.0 if bound else len(literal) / 2 + (0 if common else 2)
+        boundary = "" if _TOKEN.search(component) else r"\b"
+        if bound:
+            return [(weight, 0, re.escape(literal) + boundary)]
+        if best is None or (weight, index) >= (best[0], best[1]):
+            best = (weight, index, re.escape(literal) + boundary)
+    return [] if best is None else [(best[0], 0, best[2])]
+
+
 _REFERENCE_WEIGHT = 9.0
 _MODULE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$\-]*[A-Za-z0-9_$]|[A-Za-z_$]")
 _GENERIC = frozenset({"new", "generate", "create", "init", "sign", "verify", "encrypt",
                       "decrypt", "update", "digest", "get", "of", "hash", "key", "signature",
                       "construct", "protocol", "cipher", "final", "data", "value", "node",
                       "globalthis", "window", "self", "this", "system", "org", "com", "std"})
+_COMMON_PACKAGES = frozenset({"org", "com", "net", "io", "java", "javax", "apache", "google",
+                              "crypto", "security", "util", "internal", "github", "golang",
+                              "gopkg", "x", "lib", "src", "pkg", "js", "core", "api", "common"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,5 +258,7 @@ def load_rules_dir(directory: Path) -> RuleSet:
 
 @lru_cache(maxsize=1)
 def load_rules() -> RuleSet:
-    """The rules shipped with anke (loaded once per process)."""
-    return load_rules_dir(DATA_DIR)
+    """The rules shipped with anke (loaded once per process, built once per change)."""
+    code = [Path(__file__), Path(__file__).with_name("model.py")]  # how they are built
+    key = files_key("rules", [*code, *sorted(DATA_DIR.glob("*.yaml"))])
+    return built_once(key, lambda: load_rules_dir(DATA_DIR))

@@ -48,7 +48,7 @@ class Parse(StrEnum):
     BYTES = "bytes"  # an integer counted in bytes (multiplied by 8 for key_bits)
 
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first validation
 
 
 class Source(BaseModel):

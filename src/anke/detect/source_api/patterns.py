@@ -8,11 +8,9 @@ part of the patterns, so ``description`` never reaches Python as a hit for DES.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from anke.catalog import Catalog
 from anke.catalog.index import fold
@@ -21,7 +19,7 @@ from anke.rules.loader import RuleSet
 from anke.rules.model import Language
 
 _PIECES = re.compile(r"\d+|[a-z]+")
-_ANCHOR = re.compile(r"^\\b([A-Za-z0-9_$]+)(\\b)?$")
+_ANCHOR = re.compile(r"^\\b((?:[A-Za-z0-9_$]|\\-)+)(\\b)?$")
 _NOT_IDENT = rb"[^A-Za-z0-9_$]"
 ANCHOR = "anchor"
 NAME = "name"
@@ -95,15 +93,6 @@ def exact_names(catalog: Catalog) -> set[str]:
     return names
 
 
-def cache_dir() -> Path | None:
-    """Where compiled prefilters are kept: ``$ANKE_CACHE_DIR``, else the user cache."""
-    configured = os.environ.get("ANKE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "anke" if base else None
-
-
 @cache
 def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
     """Build (once per process) the prefilter for every language's rules and the catalog."""
@@ -119,8 +108,8 @@ def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
         if found is None:
             continue
         right = rb"(?:" + _NOT_IDENT + rb"|$)" if found.group(2) is not None else b""
-        patterns.append(rb"(?:^|" + _NOT_IDENT + rb")" + re.escape(found.group(1)).encode()
-                        + right)
+        literal = found.group(1).replace("\\-", "-")  # hyphens are escaped in anchors
+        patterns.append(rb"(?:^|" + _NOT_IDENT + rb")" + re.escape(literal).encode() + right)
         kinds.append(ANCHOR)
         languages.append(frozenset(langs))
     for key in sorted(name_keys(catalog)):
@@ -134,5 +123,5 @@ def pattern_set(rules: RuleSet, catalog: Catalog) -> PatternSet:
         patterns.append(left + re.escape(name).encode() + right)
         kinds.append(NAME)
         languages.append(frozenset(Language))
-    prefilter = Prefilter(patterns, caseless=[False] * len(patterns), cache_dir=cache_dir())
+    prefilter = Prefilter(patterns, caseless=[False] * len(patterns))
     return PatternSet(prefilter, tuple(kinds), tuple(languages))
