@@ -30,9 +30,7 @@ def detect(detector: SourceDetector) -> Detect:
     """Run the detector on source text in a language; returns its findings."""
 
     def run(code: str, language: str) -> list[Finding]:
-        findings, _notes, _parsed = detector.detect("snippet" + SUFFIX[language],
-                                                    code.encode("utf-8"))
-        return findings
+        return detector.detect("snippet" + SUFFIX[language], code.encode("utf-8")).findings
 
     return run
 

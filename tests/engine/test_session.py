@@ -25,7 +25,7 @@ def test_a_failing_member_is_skipped_with_its_reason(tmp_path: Path,
     document = scan_paths([tmp_path], ScanOptions(jobs=1))
     assert [(f.path, f.algorithm) for f in document.findings] == [("good.py", "SHA-256")]
     assert [(s.path, s.reason) for s in document.stats.skipped] == [
-        ("bad.py", "detector error (ValueError: boom)")]
+        ("bad.py", "source-api error (ValueError: boom)")]
     assert document.stats.files == 2
 
 

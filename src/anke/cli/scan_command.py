@@ -11,6 +11,7 @@ from typing import Any
 from anke.detect.source_api.detector import SourceLimits
 from anke.engine import ScanOptions, scan_paths
 from anke.errors import AnkeError
+from anke.inputs.archives import ArchiveLimits
 from anke.inputs.walk import WalkLimits
 from anke.report.json_doc import render_json
 
@@ -42,6 +43,21 @@ def add_scan_parser(commands: Any) -> None:
     parser.add_argument("--whole-file-limit", type=_positive,
                         default=SourceLimits().whole_file_bytes, metavar="BYTES",
                         help="parse larger source files only around prefilter hits")
+    archives = ArchiveLimits()
+    parser.add_argument("--max-unpacked", type=_positive, default=archives.max_total_bytes,
+                        metavar="BYTES", help="stop unpacking an input after this many bytes "
+                        "(all members, all levels; default %(default)s)")
+    parser.add_argument("--max-member", type=_positive, default=archives.max_member_bytes,
+                        metavar="BYTES", help="skip archive members larger than this unpacked "
+                        "(default %(default)s)")
+    parser.add_argument("--max-ratio", type=_positive, default=archives.max_ratio,
+                        help="skip members that unpack to more than this many times their "
+                        "packed size, above 1 MiB (default %(default)s)")
+    parser.add_argument("--max-members", type=_positive, default=archives.max_members,
+                        help="stop unpacking an input after this many members "
+                        "(default %(default)s)")
+    parser.add_argument("--max-nesting", type=_positive, default=archives.max_depth,
+                        help="skip archives nested deeper than this (default %(default)s)")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.set_defaults(handler=run_scan)
 
@@ -56,6 +72,9 @@ def run_scan(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         walk=WalkLimits(max_depth=args.max_depth, max_file_bytes=args.max_file_size),
         source=SourceLimits(whole_file_bytes=args.whole_file_limit),
+        archives=ArchiveLimits(max_total_bytes=args.max_unpacked,
+                               max_member_bytes=args.max_member, max_ratio=args.max_ratio,
+                               max_members=args.max_members, max_depth=args.max_nesting),
     )
     if args.output:
         try:

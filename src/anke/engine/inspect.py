@@ -1,13 +1,36 @@
-"""Inspect one batch of members: the unit of work a pool worker runs."""
+"""Inspect one batch of members: the unit of work a pool worker runs.
+
+A file that is an archive (by its magic bytes) is unpacked into members in memory, and each
+member, like every plain file, goes to every detector that handles it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from anke.catalog import load_catalog
+from anke.detect.base import Detector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.findings.model import Finding, Skipped
+from anke.inputs.archives import (
+    SNIFF_BYTES,
+    ArchiveLimits,
+    Budget,
+    Refused,
+    expand,
+    sniff,
+)
 from anke.rules import load_rules
+
+HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class InspectOptions:
+    """What a worker needs to know besides the members (picklable)."""
+
+    source: SourceLimits = field(default_factory=SourceLimits)
+    archives: ArchiveLimits = field(default_factory=ArchiveLimits)
 
 
 @dataclass
@@ -18,59 +41,66 @@ class BatchResult:
     skipped: list[Skipped] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
+    members: int = 0
     parsed: int = 0
 
 
-_DETECTOR: SourceDetector | None = None
+_DETECTORS: tuple[SourceLimits, list[Detector]] | None = None
 
 
-def prepare(limits: SourceLimits) -> SourceDetector:
-    """Load rules and catalog and compile the prefilter (once per process)."""
-    global _DETECTOR
-    if _DETECTOR is None or _DETECTOR.limits != limits:
-        detector = SourceDetector(load_rules(), load_catalog(), limits)
-        detector.patterns.prefilter.scan(b"")  # compile now, before any fork
-        _DETECTOR = detector
-    return _DETECTOR
+def prepare(options: InspectOptions) -> list[Detector]:
+    """The detectors, built once per process (before the pool forks, so workers share them)."""
+    global _DETECTORS
+    if _DETECTORS is None or _DETECTORS[0] != options.source:
+        source = SourceDetector(load_rules(), load_catalog(), options.source)
+        source.patterns.prefilter.scan(b"")  # compile now, before any fork
+        _DETECTORS = (options.source, [source])
+    return _DETECTORS[1]
 
 
-def inspect_batch(members: list[tuple[str, str, int]], limits: SourceLimits) -> BatchResult:
-    """Run the detectors over ``(real path, report path, size)`` members."""
-    detector = prepare(limits)
+def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult) -> None:
+    """Every detector that handles the member, each failure contained to itself."""
+    head = data[:HEAD_BYTES]
+    for detector in detectors:
+        if not detector.handles(path, head):
+            continue
+        try:
+            found = detector.detect(path, data)
+        except RecursionError:
+            result.skipped.append(Skipped(path=path, reason=f"{detector.name}: nesting too "
+                                                            "deep to analyse"))
+            continue
+        except Exception as exc:  # one bad member must not lose the scan
+            result.skipped.append(Skipped(
+                path=path, reason=f"{detector.name} error ({type(exc).__name__}: {exc})"))
+            continue
+        result.findings.extend(found.findings)
+        result.skipped.extend(found.notes)
+        result.parsed += int(found.parsed)
+
+
+def inspect_batch(members: list[tuple[str, str, int]], options: InspectOptions) -> BatchResult:
+    """Run the detectors over ``(real path, report path, size)`` files and what they hold."""
+    detectors = prepare(options)
     result = BatchResult()
     for real, display, size in members:
         result.files += 1
         result.bytes += size
-        if not detector.handles(display, b""):
-            if "." in display.rsplit("/", 1)[-1]:
-                continue
-            head = _head(real)
-            if head is None or not detector.handles(display, head):
-                continue
         try:
             with open(real, "rb") as handle:
-                data = handle.read()
+                kind = sniff(handle.peek(SNIFF_BYTES)[:SNIFF_BYTES])
+                if kind is None:
+                    data = handle.read()
+                else:
+                    for item in expand(display, handle, kind, size, Budget(options.archives)):
+                        if isinstance(item, Refused):
+                            result.skipped.append(Skipped(path=item.path, reason=item.reason))
+                        else:
+                            result.members += 1
+                            _run(detectors, item.path, item.data, result)
+                    continue
         except OSError as exc:
             result.skipped.append(Skipped(path=display, reason=f"cannot read: {exc.strerror}"))
             continue
-        try:
-            findings, notes, parsed = detector.detect(display, data)
-        except RecursionError:
-            result.skipped.append(Skipped(path=display, reason="nesting too deep to analyse"))
-            continue
-        except Exception as exc:  # one bad member must not lose the scan
-            result.skipped.append(Skipped(
-                path=display, reason=f"detector error ({type(exc).__name__}: {exc})"))
-            continue
-        result.findings.extend(findings)
-        result.skipped.extend(notes)
-        result.parsed += int(parsed)
+        _run(detectors, display, data, result)
     return result
-
-
-def _head(real: str) -> bytes | None:
-    try:
-        with open(real, "rb") as handle:
-            return handle.read(256)
-    except OSError:
-        return None

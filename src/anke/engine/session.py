@@ -13,8 +13,9 @@ from pathlib import Path
 from anke import __version__
 from anke.catalog import load_catalog
 from anke.detect.source_api.detector import SourceLimits
-from anke.engine.inspect import BatchResult, inspect_batch, prepare
+from anke.engine.inspect import BatchResult, InspectOptions, inspect_batch, prepare
 from anke.findings.model import ScanDocument, ScanStats, Skipped, ToolInfo
+from anke.inputs.archives import ArchiveLimits
 from anke.inputs.walk import FileMember, SkippedMember, WalkLimits, walk
 from anke.rules import load_rules
 
@@ -32,6 +33,7 @@ class ScanOptions:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     walk: WalkLimits = field(default_factory=WalkLimits)
     source: SourceLimits = field(default_factory=SourceLimits)
+    archives: ArchiveLimits = field(default_factory=ArchiveLimits)
 
 
 def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | SkippedMember]:
@@ -78,19 +80,20 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
     batches = _batches(files)
     results: list[BatchResult] = []
     done = 0
+    inspect = InspectOptions(source=options.source, archives=options.archives)
     if options.jobs <= 1 or total < _LOCAL_BYTES or len(batches) < 2:
         for batch in batches:
-            results.append(inspect_batch(batch, options.source))
+            results.append(inspect_batch(batch, inspect))
             done += sum(m[2] for m in batch)
             if progress:
                 progress(done, total)
     else:
-        prepare(options.source)  # compiled once here, inherited by forked workers
+        prepare(inspect)  # compiled once here, inherited by forked workers
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         batches.sort(key=lambda b: -sum(m[2] for m in b))  # big batches first
         with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
             futures: dict[Future[BatchResult], int] = {
-                pool.submit(inspect_batch, batch, options.source): sum(m[2] for m in batch)
+                pool.submit(inspect_batch, batch, inspect): sum(m[2] for m in batch)
                 for batch in batches
             }
             for future in as_completed(futures):
@@ -106,6 +109,7 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
         stats.files += result.files
         stats.bytes += result.bytes
         stats.parsed += result.parsed
+        stats.members += result.members
     findings.sort(key=lambda f: f.sort_key())
     stats.skipped.sort(key=lambda s: (s.path, s.reason))
     stats.seconds = round(time.perf_counter() - started, 3)

@@ -85,9 +85,10 @@ class ScanStats(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    files: int = 0
-    bytes: int = 0
-    parsed: int = 0
+    files: int = 0  # files read from disk
+    bytes: int = 0  # their bytes, as stored
+    members: int = 0  # members unpacked from archives and inspected
+    parsed: int = 0  # source files that went through the parsing stage
     seconds: float = 0.0
     skipped: list[Skipped] = Field(default_factory=list)
 

@@ -72,7 +72,8 @@ def render_table(document: ScanDocument, width: int = 140) -> str:
     stats = document.stats
     console.print(
         f"{len(document.findings)} findings in {stats.files} files "
-        f"({stats.bytes / 1e6:.1f} MB, {stats.parsed} parsed) in {stats.seconds:.2f} s; "
+        + (f"and {stats.members} archive members " if stats.members else "")
+        + f"({stats.bytes / 1e6:.1f} MB, {stats.parsed} parsed) in {stats.seconds:.2f} s; "
         f"{len(stats.skipped)} skipped or degraded (see --format json)."
     )
     return buffer.getvalue()

@@ -12,11 +12,13 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from tree_sitter import Node
 
 from anke.catalog import Catalog
 from anke.catalog.index import fold
+from anke.detect.base import Detection
 from anke.detect.source_api.definitions import (
     definition_at,
     has_crypto_context,
@@ -51,6 +53,7 @@ class SourceLimits:
 class SourceDetector:
     """Everything the detector needs, built once per process."""
 
+    name: ClassVar[str] = "source-api"
     rules: RuleSet
     catalog: Catalog
     limits: SourceLimits = field(default_factory=SourceLimits)
@@ -69,8 +72,12 @@ class SourceDetector:
         """True when the member is source code in a supported language."""
         return spec_for(path, head) is not None
 
-    def detect(self, path: str, data: bytes) -> tuple[list[Finding], list[Skipped], bool]:
+    def detect(self, path: str, data: bytes) -> Detection:
         """Findings in one source file, skipped/degraded notes, and whether it was parsed."""
+        findings, notes, parsed = self._detect(path, data)
+        return Detection(findings, notes, parsed)
+
+    def _detect(self, path: str, data: bytes) -> tuple[list[Finding], list[Skipped], bool]:
         spec = spec_for(path, data[:256])
         if spec is None:
             return [], [], False
