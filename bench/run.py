@@ -35,7 +35,7 @@ from score import (
     group_by_folder,
     load_truth,
     make_scorer,
-    package_name,
+    truth_key,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ console = Console(width=int(os.environ.get("COLUMNS", "160")))
 
 @dataclass
 class Corpus:
-    """One corpus: the folders scanned together in one anke run."""
+    """One corpus: the folders (or package files) scanned together in one anke run."""
 
     name: str
     folders: list[Path]
@@ -73,6 +73,10 @@ def _size(folders: list[Path]) -> tuple[int, int]:
     """(regular files, their total bytes), symlinks not followed."""
     files = total = 0
     for folder in folders:
+        if folder.is_file():
+            files += 1
+            total += folder.stat().st_size
+            continue
         for dirpath, _dirs, names in os.walk(folder):
             for name in names:
                 try:
@@ -128,12 +132,8 @@ def corpora(cache: Path, shared: Path, which: str) -> list[Corpus]:
     if which in ("sparse", "all"):
         out.append(Corpus("sparse", [ensure_sparse(cache)]))
     if corpus is not None and which in ("binary", "all"):
-        out.append(
-            Corpus(
-                "binary",
-                sorted(p for p in corpus.iterdir() if p.is_dir() and p.name.startswith("deb-")),
-            )
-        )
+        packages = cache / "dl" / "deb"  # the .deb files as shipped (build_corpus.sh keeps them)
+        out.append(Corpus("binary", sorted(packages.glob("*.deb"))))
     for c in out:
         c.files, c.bytes = _size(c.folders)
     return out
@@ -224,7 +224,7 @@ def run_corpus(
     scores: list[PackageScore] = []
     census: list[FalseAlgorithm] = []
     for folder in folders:
-        entry = truth.get(package_name(folder))
+        entry = truth.get(truth_key(folder))
         if entry is not None:
             scores.append(scorer.score(folder, entry, grouped.get(folder, [])))
     if not scores:

@@ -34,6 +34,18 @@ def package_name(folder: str) -> str:
     return match.group("name") if match else folder
 
 
+def truth_key(name: str) -> str:
+    """The truth.json key of a scanned folder or package file.
+
+    ``pypi-paramiko-5.1.0`` -> ``pypi-paramiko``; a Debian package file
+    ``libssl3_3.0.20-1~deb12u2_amd64.deb`` -> ``deb-libssl3`` (the folder name the corpus
+    builder gives the same package unpacked).
+    """
+    if name.endswith(".deb"):
+        return "deb-" + name.split("_", 1)[0]
+    return package_name(name)
+
+
 @dataclass(frozen=True)
 class Truth:
     """One package's truth entry, resolved against the catalog."""
@@ -240,7 +252,7 @@ def group_by_folder(findings: list[Finding], single: str | None) -> dict[str, li
     """Findings per top-level corpus folder (``single``: the one folder scanned alone)."""
     out: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        folder = single if single else f["path"].split("/", 1)[0]
+        folder = single if single else f["path"].split("!/", 1)[0].split("/", 1)[0]
         out[folder].append(f)
     return out
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from anke.catalog import load_catalog
 from anke.detect.base import Detector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
+from anke.detect.symbols import SymbolsDetector
 from anke.findings.model import Finding, Skipped
 from anke.inputs.archives import (
     SNIFF_BYTES,
@@ -52,9 +53,10 @@ def prepare(options: InspectOptions) -> list[Detector]:
     """The detectors, built once per process (before the pool forks, so workers share them)."""
     global _DETECTORS
     if _DETECTORS is None or _DETECTORS[0] != options.source:
-        source = SourceDetector(load_rules(), load_catalog(), options.source)
+        catalog = load_catalog()
+        source = SourceDetector(load_rules(), catalog, options.source)
         source.patterns.prefilter.scan(b"")  # compile now, before any fork
-        _DETECTORS = (options.source, [source])
+        _DETECTORS = (options.source, [source, SymbolsDetector(catalog)])
     return _DETECTORS[1]
 
 

@@ -17,8 +17,8 @@ from typing import ClassVar
 from tree_sitter import Node
 
 from anke.catalog import Catalog
-from anke.catalog.index import fold
 from anke.detect.base import Detection
+from anke.detect.implementations import implemented
 from anke.detect.source_api.definitions import (
     definition_at,
     has_crypto_context,
@@ -278,28 +278,13 @@ class SourceDetector:
                              position: _Positions, taken: set[tuple[int | None, str | None]],
                              ) -> Iterable[Finding]:
         name = name_node.text.decode("utf-8", "replace") if name_node.text else ""
-        if _NOT_AN_IMPLEMENTATION.search(name) or _is_property(defined) or is_accessor(defined):
-            return  # getSha256(), test_rejects_md5(), Md5MismatchError: about, not of
-        reading = self.reader.read(name)
-        if not reading.algorithms:
-            return
-        common = self.catalog.common_words
-        words = {fold(w) for w in _words(name)}
-        chunks = {c.lower() for c in _CHUNKS.findall(name)}
+        if _is_property(defined) or is_accessor(defined):
+            return  # getters and properties are about an algorithm, not of it
+        algorithms = implemented(name, self.reader, self.catalog,
+                                 context=has_crypto_context(defined))
         line, column = position.of(name_node)
         evidence = headline(defined)
-        for algorithm in reading.algorithms:
-            entry = self.catalog.algorithm(algorithm)
-            if entry is None or entry.primitive.value == "other":
-                continue  # "EC" and the like name a key type, not an implementation
-            keys = {fold(n) for n in (entry.name, *entry.aliases)}
-            if keys & common and not (keys & words - common) and not (
-                    _bare(name) == entry.name and has_crypto_context(defined)):
-                continue  # "seed", "idea": only as the cipher's own name, in cryptographic code
-            short = {k for k in keys if len(k) <= 3 and k.isalpha() and k not in _DISTINCT}
-            if short and short & chunks and not (keys - short) & (words | chunks) and not (
-                    chunks <= short | _DIGITS or chunks & _CRYPTO_WORDS):
-                continue  # liste_des_produits, dh_lease_time: a short name among plain words
+        for algorithm in algorithms:
             if (line, algorithm) in taken:
                 continue
             taken.add((line, algorithm))
@@ -317,23 +302,6 @@ def _encloses(outer: Use, inner: Use) -> bool:
             and bool(inner.algorithms) and set(inner.algorithms) <= set(outer.algorithms))
 
 
-_NOT_AN_IMPLEMENTATION = re.compile(
-    r"^_*(?i:test|get|set|is|has|reject|rejects|accept|accepts|allow|allows|disallow|forbid|"
-    r"check|assert|should|expect|validate|ensure)(?:[_A-Z0-9]|$)"
-    r"|(?:Error|Exception|Errors|Exceptions|Test|Tests|Spec|Mismatch)$"
-    r"|_(?:error|exception|test|tests)$",
-)
-_CHUNKS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_DIGITS = frozenset(str(n) for n in range(10))
-_DISTINCT = frozenset({"aes", "rsa"})  # short, but never an everyday word
-_CRYPTO_WORDS = frozenset({
-    "encrypt", "decrypt", "enc", "dec", "cipher", "crypt", "key", "keys", "sign", "verify",
-    "block", "blocks", "round", "rounds", "sbox", "schedule", "setup", "init", "update",
-    "final", "ecb", "cbc", "cfb", "ofb", "ctr", "ede", "ede3", "ede2", "mode", "context",
-    "ctx", "encryption", "decryption", "engine", "params", "parameters", "shared", "secret",
-    "agree", "agreement", "exchange", "generate", "gen", "keygen", "pub", "priv", "private",
-    "public", "signature", "signer", "verifier", "hash", "digest", "mac", "kdf", "derive",
-})
 
 
 def _is_property(definition: Node) -> bool:
@@ -343,14 +311,6 @@ def _is_property(definition: Node) -> bool:
         return any(d.text is not None and d.text.strip() in (b"@property", b"@cached_property")
                    for d in parent.named_children if d.type == "decorator")
     return any(c.type == "get" for c in definition.children[:3])
-
-
-def _bare(name: str) -> str:
-    return name.strip("_$")
-
-
-def _words(name: str) -> list[str]:
-    return [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
 
 
 def _finding(rule: str, kind: FindingKind, path: str, line: int, column: int, evidence: str,
