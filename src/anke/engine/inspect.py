@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from anke.catalog import load_catalog
 from anke.detect.base import Detector
+from anke.detect.constants import ConstantsDetector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.detect.symbols import SymbolsDetector
 from anke.findings.model import Finding, Skipped
@@ -56,7 +57,8 @@ def prepare(options: InspectOptions) -> list[Detector]:
         catalog = load_catalog()
         source = SourceDetector(load_rules(), catalog, options.source)
         source.patterns.prefilter.scan(b"")  # compile now, before any fork
-        _DETECTORS = (options.source, [source, SymbolsDetector(catalog)])
+        constants = ConstantsDetector(catalog=catalog)  # its matcher compiles here
+        _DETECTORS = (options.source, [source, SymbolsDetector(catalog), constants])
     return _DETECTORS[1]
 
 
