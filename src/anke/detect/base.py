@@ -31,7 +31,11 @@ class Detector(Protocol):
         ...
 
     def handles(self, path: str, head: bytes) -> bool:
-        """Whether the member (its report path and first 4 KiB) is worth reading at all."""
+        """Whether the member is worth inspecting: a cheap look at its path and bytes.
+
+        ``head`` is the member's bytes; look only as far as needed (a magic number, a
+        marker found with one ``in``), since every detector is asked about every member.
+        """
         ...
 
     def detect(self, path: str, data: bytes) -> Detection:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from anke.catalog import load_catalog
 from anke.detect.base import Detector
 from anke.detect.constants import ConstantsDetector
+from anke.detect.material import MaterialDetector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.detect.symbols import SymbolsDetector
 from anke.findings.model import Finding, Skipped
@@ -23,8 +24,6 @@ from anke.inputs.archives import (
     sniff,
 )
 from anke.rules import load_rules
-
-HEAD_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -58,15 +57,15 @@ def prepare(options: InspectOptions) -> list[Detector]:
         source = SourceDetector(load_rules(), catalog, options.source)
         source.patterns.prefilter.scan(b"")  # compile now, before any fork
         constants = ConstantsDetector(catalog=catalog)  # its matcher compiles here
-        _DETECTORS = (options.source, [source, SymbolsDetector(catalog), constants])
+        material = MaterialDetector(catalog=catalog)
+        _DETECTORS = (options.source, [source, SymbolsDetector(catalog), constants, material])
     return _DETECTORS[1]
 
 
 def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult) -> None:
     """Every detector that handles the member, each failure contained to itself."""
-    head = data[:HEAD_BYTES]
     for detector in detectors:
-        if not detector.handles(path, head):
+        if not detector.handles(path, data):
             continue
         try:
             found = detector.detect(path, data)
