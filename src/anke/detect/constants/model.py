@@ -28,7 +28,7 @@ class Table(BaseModel):
     width: int = Field(ge=8, le=1024, description="bits per value")
     stored_widths: tuple[int, ...] = Field(
         default=(), description="other word widths the values are commonly stored in")
-    confidence: Literal["high", "medium"] = Field(
+    confidence: Literal["high", "medium", "low"] = Field(
         default="high", description="confidence of a whole-table match")
     shared_with: tuple[str, ...] = Field(
         default=(), description="other algorithms that use the same table")
