@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from anke.catalog import load_catalog
 from anke.detect.base import Detector
+from anke.detect.classfile import ClassFileDetector
 from anke.detect.constants import ConstantsDetector
 from anke.detect.material import MaterialDetector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
@@ -58,7 +59,9 @@ def prepare(options: InspectOptions) -> list[Detector]:
         source.patterns.prefilter.scan(b"")  # compile now, before any fork
         constants = ConstantsDetector(catalog=catalog)  # its matcher compiles here
         material = MaterialDetector(catalog=catalog)
-        _DETECTORS = (options.source, [source, SymbolsDetector(catalog), constants, material])
+        bytecode = ClassFileDetector(rules=source.rules, catalog=catalog)
+        _DETECTORS = (options.source,
+                      [source, bytecode, SymbolsDetector(catalog), constants, material])
     return _DETECTORS[1]
 
 
