@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from anke.cache import read_entry, write_entry
 
 try:  # pragma: no cover - depends on the platform
-    import hyperscan
+    import hyperscan as hyperscan  # re-exported for the other byte matchers
 
     HAVE_HYPERSCAN = True
 except ImportError:  # pragma: no cover

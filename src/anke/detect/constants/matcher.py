@@ -20,14 +20,7 @@ from anke.cache import read_entry, write_entry
 from anke.detect.constants.encode import Anchor, Form, anchors, forms
 from anke.detect.constants.model import Table
 from anke.detect.constants.tables import shipped_tables
-
-try:  # pragma: no cover - depends on the platform
-    import hyperscan
-
-    HAVE_HYPERSCAN = True
-except ImportError:  # pragma: no cover
-    hyperscan = None  # type: ignore[assignment]
-    HAVE_HYPERSCAN = False
+from anke.detect.prefilter import HAVE_HYPERSCAN, hyperscan  # one guarded import of hyperscan
 
 
 @dataclass(frozen=True)
