@@ -35,3 +35,12 @@ def test_multiple_roots_are_prefixed_by_their_names(tmp_path: Path) -> None:
         (tmp_path / name / "a.py").write_text("import hashlib\nhashlib.sha1()\n")
     document = scan_paths([tmp_path / "one", tmp_path / "two"], ScanOptions(jobs=1))
     assert sorted(f.path for f in document.findings) == ["one/a.py", "two/a.py"]
+
+
+def test_findings_in_tests_and_docs_are_marked(tmp_path: Path) -> None:
+    for folder in ("src", "tests", "docs/examples"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "a.py").write_text("import hashlib\nhashlib.sha1()\n")
+    document = scan_paths([tmp_path], ScanOptions(jobs=1))
+    marks = {f.path: f.context for f in document.findings}
+    assert marks == {"src/a.py": None, "tests/a.py": "test", "docs/examples/a.py": "example"}

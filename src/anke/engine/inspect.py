@@ -15,6 +15,7 @@ from anke.detect.constants import ConstantsDetector
 from anke.detect.material import MaterialDetector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.detect.symbols import SymbolsDetector
+from anke.findings.context import context_of
 from anke.findings.model import Finding, Skipped
 from anke.inputs.archives import (
     SNIFF_BYTES,
@@ -80,7 +81,12 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult)
             result.skipped.append(Skipped(
                 path=path, reason=f"{detector.name} error ({type(exc).__name__}: {exc})"))
             continue
-        result.findings.extend(found.findings)
+        where = context_of(path)
+        if where is None:
+            result.findings.extend(found.findings)
+        else:
+            result.findings.extend(finding.model_copy(update={"context": where})
+                                   for finding in found.findings)
         result.skipped.extend(found.notes)
         result.parsed += int(found.parsed)
 

@@ -2,6 +2,7 @@
 
 from anke.findings.model import (
     Confidence,
+    Context,
     Finding,
     FindingKind,
     ScanDocument,
@@ -12,6 +13,7 @@ from anke.findings.model import (
 
 __all__ = [
     "Confidence",
+    "Context",
     "Finding",
     "FindingKind",
     "ScanDocument",

@@ -20,6 +20,14 @@ class FindingKind(StrEnum):
     ACCESS = "access"
 
 
+class Context(StrEnum):
+    """Where a finding sits when that is not shipped product code."""
+
+    TEST = "test"  # a test, test fixture or test data
+    DOCS = "docs"  # documentation
+    EXAMPLE = "example"  # examples, samples, demos
+
+
 class Confidence(StrEnum):
     """How sure the detector is; ``low`` marks crypto-looking names it could not resolve."""
 
@@ -57,6 +65,10 @@ class Finding(BaseModel):
     offset: int | None = None
     evidence: str
     confidence: Confidence
+    library: str | None = None  # kind library: the catalog's library name
+    version: str | None = None  # kind library: the declared version or range
+    purl: str | None = None  # kind library: the package URL, which names its origin
+    context: Context | None = None  # set when the finding sits in tests, docs or examples
 
     @staticmethod
     def make_id(rule: str, path: str, line: int | None, column: int | None, evidence: str,
