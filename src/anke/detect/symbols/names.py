@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import lief
-
-lief.logging.disable()
+if TYPE_CHECKING:  # lief takes ~0.5 s to import: only scans that meet a binary pay for it
+    import lief
 
 _STRING = re.compile(rb"[A-Za-z0-9][A-Za-z0-9_\-/.]{2,47}(?=\x00)")
 _MAX_SYMBOLS = 200_000
@@ -52,6 +52,9 @@ def _read_only_ranges(binary: lief.Binary, size: int) -> list[tuple[int, int]]:
 def read_names(data: bytes, kind: str) -> BinaryNames:
     """Exported and imported function names and short identifier-like strings."""
     names = BinaryNames(kind)
+    import lief
+
+    lief.logging.disable()
     binary: lief.Binary | None = None
     try:
         parsed = lief.parse(data)

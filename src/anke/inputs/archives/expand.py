@@ -20,7 +20,6 @@ from anke.inputs.archives.ar_reader import read_ar
 from anke.inputs.archives.entry import CorruptArchive, Entry
 from anke.inputs.archives.limits import Budget, LimitExceeded
 from anke.inputs.archives.rpm_reader import read_rpm
-from anke.inputs.archives.sevenzip_reader import read_7z
 from anke.inputs.archives.sniff import COMPRESSED, Format, sniff
 from anke.inputs.archives.streams import DecompressingReader
 from anke.inputs.archives.tar_reader import read_tar
@@ -96,6 +95,8 @@ def _entries(path: str, source: BinaryIO, kind: Format, packed: int,
     if kind is Format.RPM:
         return read_rpm(source, budget, packed)
     if kind is Format.SEVEN_ZIP:
+        from anke.inputs.archives.sevenzip_reader import read_7z  # py7zr is slow to import
+
         return read_7z(source, budget, packed)
     if kind in COMPRESSED:
         return _compressed(path, source, kind, packed, budget)
