@@ -1,6 +1,7 @@
 """Findings: the one contract every detector reports through (see DESIGN.md)."""
 
 from anke.findings.model import (
+    CertificateFacts,
     Confidence,
     Context,
     Finding,
@@ -12,6 +13,7 @@ from anke.findings.model import (
 )
 
 __all__ = [
+    "CertificateFacts",
     "Confidence",
     "Context",
     "Finding",

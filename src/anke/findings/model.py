@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from enum import StrEnum
 
@@ -44,6 +45,20 @@ def confidence_rank(value: Confidence) -> int:
     return _CONFIDENCE_RANK[value]
 
 
+class CertificateFacts(BaseModel):
+    """What a certificate finding knows besides its key (CycloneDX certificate properties)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subject: str
+    issuer: str
+    not_before: datetime.datetime
+    not_after: datetime.datetime
+    signature_scheme: str | None = None  # catalog name of the signature algorithm (RSA, ECDSA)
+    signature_hash: str | None = None  # catalog name of its hash (SHA-256)
+    self_signed: bool = False
+
+
 class Finding(BaseModel):
     """One thing a detector found at one place."""
 
@@ -69,6 +84,7 @@ class Finding(BaseModel):
     version: str | None = None  # kind library: the declared version or range
     purl: str | None = None  # kind library: the package URL, which names its origin
     context: Context | None = None  # set when the finding sits in tests, docs or examples
+    certificate: CertificateFacts | None = None  # kind certificate: names, validity, signature
 
     @staticmethod
     def make_id(rule: str, path: str, line: int | None, column: int | None, evidence: str,

@@ -68,8 +68,8 @@ def private_pem(key: PrivateKey, fmt: serialization.PrivateFormat,
 
 
 def detect(path: str, data: bytes) -> tuple[list[Finding], list[str]]:
-    """Run the detector (as of :data:`AS_OF`); findings and note reasons."""
-    result = MaterialDetector(as_of=AS_OF).detect(path, data)
+    """Run the detector; findings and note reasons."""
+    result = MaterialDetector().detect(path, data)
     return result.findings, [note.reason for note in result.notes]
 
 

@@ -116,12 +116,18 @@ def test_secp256k1_ed25519_and_rsa1024_certificates_in_one_bundle() -> None:
     ]
 
 
-def test_expired_certificate_says_so() -> None:
+def test_certificate_validity_and_signature_are_facts_of_the_finding() -> None:
     cert = certificate(rsa_key(2048), "old", start=datetime(2020, 1, 1, tzinfo=UTC), days=365)
     findings, _ = detect("old.cer", pem(cert))
     assert findings[0].evidence == (
-        "X.509 certificate subject=CN=old, self-signed, valid 2020-01-01..2020-12-31 (expired), "
+        "X.509 certificate subject=CN=old, self-signed, valid 2020-01-01..2020-12-31, "
         "key RSA 2048, signature sha256WithRSAEncryption")
+    facts = findings[0].certificate
+    assert facts is not None
+    assert (facts.subject, facts.issuer, facts.self_signed) == ("CN=old", "CN=old", True)
+    assert (facts.not_before, facts.not_after) == (datetime(2020, 1, 1, tzinfo=UTC),
+                                                   datetime(2020, 12, 31, tzinfo=UTC))
+    assert (facts.signature_scheme, facts.signature_hash) == ("RSA", "SHA-256")
 
 
 def test_der_certificate_by_extension_has_an_offset() -> None:

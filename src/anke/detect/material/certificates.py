@@ -14,11 +14,12 @@ from datetime import datetime
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
+from anke.catalog import Catalog
 from anke.detect.material.der import ec_curve_oid
 from anke.detect.material.emit import Sink, Where, clip
 from anke.detect.material.keys import KeyInfo, KeyReader
 from anke.detect.material.tables import MaterialTables
-from anke.findings.model import FindingKind
+from anke.findings.model import CertificateFacts, FindingKind
 
 RULE_CERTIFICATE = "material.x509-certificate"
 RULE_SIGNATURE = "material.certificate-signature"
@@ -48,13 +49,21 @@ class CertificateInfo:
     not_after: datetime
     self_signed: bool
 
-    def evidence(self, as_of: datetime, context: str = "") -> str:
+    def facts(self, catalog: Catalog) -> CertificateFacts:
+        """The certificate's names, validity and signature, in catalog names."""
+        scheme = catalog.algorithm(self.signature.scheme) if self.signature.scheme else None
+        digest = catalog.algorithm(self.signature.hash) if self.signature.hash else None
+        return CertificateFacts(
+            subject=self.subject, issuer=self.issuer, not_before=self.not_before,
+            not_after=self.not_after, signature_scheme=scheme.name if scheme else None,
+            signature_hash=digest.name if digest else None, self_signed=self.self_signed)
+
+    def evidence(self, context: str = "") -> str:
         """``X.509 certificate subject=..., issuer=..., valid a..b, self-signed, ...``."""
         parts = [f"{context}X.509 certificate subject={clip(self.subject, _NAME_CHARS)}"]
         parts.append("self-signed" if self.self_signed
                      else f"issuer={clip(self.issuer, _NAME_CHARS)}")
-        parts.append(f"valid {self.not_before.date()}..{self.not_after.date()}"
-                     + (" (expired)" if self.not_after < as_of else ""))
+        parts.append(f"valid {self.not_before.date()}..{self.not_after.date()}")
         parts.append(f"key {self.key.describe()}")
         parts.append(f"signature {self.signature.name}")
         return ", ".join(parts)
@@ -126,16 +135,16 @@ class CertificateReader:
             return True  # same names; the signature cannot be checked here
         return True
 
-    def emit(self, sink: Sink, cert: x509.Certificate, where: Where, as_of: datetime,
-             context: str = "") -> None:
+    def emit(self, sink: Sink, cert: x509.Certificate, where: Where, context: str = "") -> None:
         """The certificate finding and its signature findings."""
         try:
             info = self.info(cert)
         except (ValueError, UnsupportedAlgorithm) as exc:
             sink.note(f"certificate at {where.describe()} not readable: {exc}")
             return
-        sink.add(RULE_CERTIFICATE, FindingKind.CERTIFICATE, where, info.evidence(as_of, context),
-                 algorithm=info.key.algorithm, key_bits=info.key.key_bits, curve=info.key.curve)
+        sink.add(RULE_CERTIFICATE, FindingKind.CERTIFICATE, where, info.evidence(context),
+                 algorithm=info.key.algorithm, key_bits=info.key.key_bits, curve=info.key.curve,
+                 certificate=info.facts(sink.catalog))
         signed = f"certificate signature {info.signature.name} " \
                  f"(subject {clip(info.subject, _NAME_CHARS)})"
         if info.signature.scheme is not None:

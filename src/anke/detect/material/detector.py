@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -62,12 +61,11 @@ class MaterialDetector:
 
     name = "material"
 
-    def __init__(self, catalog: Catalog | None = None, as_of: datetime | None = None) -> None:
+    def __init__(self, catalog: Catalog | None = None) -> None:
         self.catalog = catalog or load_catalog()
         self.tables: MaterialTables = load_tables()
         self.keys = KeyReader(self.catalog, self.tables)
         self.certificates = CertificateReader(self.keys, self.tables)
-        self._as_of = as_of
 
     def handles(self, path: str, head: bytes) -> bool:
         """A key-material file name, or a PEM/SSH marker or keystore magic in the head."""
@@ -80,7 +78,7 @@ class MaterialDetector:
     def detect(self, path: str, data: bytes) -> Detection:
         """Every certificate, key and keystore entry in one member."""
         sink = Sink(path, self.catalog)
-        ctx = Context(sink, self.certificates, self._as_of or datetime.now(UTC))
+        ctx = Context(sink, self.certificates)
         try:
             self._detect(ctx, path, data)
         except Exception as exc:  # a corrupt member must never stop a scan
@@ -160,7 +158,7 @@ class MaterialDetector:
         if holds is Holds.PKCS7:
             certs = pkcs7_certificates(der, pem=False)
             for cert in certs or ():
-                self.certificates.emit(ctx.sink, cert, where, ctx.as_of, "PKCS#7 ")
+                self.certificates.emit(ctx.sink, cert, where, "PKCS#7 ")
             return bool(certs)
         if holds is Holds.PRIVATE_KEY:
             form = _PEM_FORMS.get(block.label, block.label.title())
@@ -197,7 +195,7 @@ class MaterialDetector:
         except ValueError:
             ctx.sink.note(f"certificate at {where.describe()} not readable")
             return False
-        self.certificates.emit(ctx.sink, cert, where, ctx.as_of)
+        self.certificates.emit(ctx.sink, cert, where)
         return True
 
     def _private(self, ctx: Context, reading: PrivateKeyReading | None, where: Where,
@@ -264,7 +262,7 @@ class MaterialDetector:
             ctx.sink.note("not a readable PKCS#7 file")
             return
         for cert in certs:
-            self.certificates.emit(ctx.sink, cert, Where(offset=0), ctx.as_of, "PKCS#7 ")
+            self.certificates.emit(ctx.sink, cert, Where(offset=0), "PKCS#7 ")
 
     def _der(self, ctx: Context, data: bytes) -> None:
         """A DER file: a certificate, PKCS#7 bundle, private key, public key or request."""
@@ -279,12 +277,12 @@ class MaterialDetector:
         except ValueError:
             cert = None
         if cert is not None:
-            self.certificates.emit(ctx.sink, cert, where, ctx.as_of)
+            self.certificates.emit(ctx.sink, cert, where)
             return
         certs = pkcs7_certificates(data, pem=False)
         if certs:
             for item in certs:
-                self.certificates.emit(ctx.sink, item, where, ctx.as_of, "PKCS#7 ")
+                self.certificates.emit(ctx.sink, item, where, "PKCS#7 ")
             return
         reading = self.keys.private_der(data)
         if reading is not None:

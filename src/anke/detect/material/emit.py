@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from anke.catalog import Catalog
-from anke.findings.model import Confidence, Finding, FindingKind, Skipped
+from anke.findings.model import CertificateFacts, Confidence, Finding, FindingKind, Skipped
 
 DETECTOR = "material"
 MAX_EVIDENCE = 200
@@ -44,7 +44,8 @@ class Sink:
     def add(self, rule: str, kind: FindingKind, where: Where, evidence: str, *,
             algorithm: str | None = None, key_bits: int | None = None,
             curve: str | None = None, padding: str | None = None,
-            confidence: Confidence = Confidence.HIGH) -> None:
+            confidence: Confidence = Confidence.HIGH,
+            certificate: CertificateFacts | None = None) -> None:
         """Record one finding; ``algorithm`` and ``curve`` are read through the catalog."""
         entry = self.catalog.algorithm(algorithm) if algorithm else None
         curve_entry = self.catalog.curve(curve) if curve else None
@@ -61,7 +62,7 @@ class Sink:
             padding=pad.name if pad is not None else None, key_bits=key_bits,
             curve=curve_entry.name if curve_entry is not None else None,
             path=self.path, line=where.line, column=where.column, offset=where.offset,
-            evidence=evidence, confidence=confidence))
+            evidence=evidence, confidence=confidence, certificate=certificate))
 
     def note(self, reason: str) -> None:
         """Record why part of the member was passed over (at most ``MAX_NOTES`` notes)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from datetime import datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
@@ -35,11 +34,10 @@ _TAG_PRIVATE_KEY, _TAG_TRUSTED_CERT, _TAG_SECRET_KEY = 1, 2, 3
 
 @dataclass
 class Context:
-    """What keystore readers need: the sink, the certificate reader and the scan date."""
+    """What keystore readers need: the sink and the certificate reader."""
 
     sink: Sink
     certificates: CertificateReader
-    as_of: datetime
 
 
 # ---------------------------------------------------------------------------- PKCS#12
@@ -67,7 +65,7 @@ def read_pkcs12(ctx: Context, data: bytes, offset: int = 0) -> bool:
                      algorithm=info.algorithm, key_bits=info.key_bits, curve=info.curve)
     certs = ([bundle.cert] if bundle.cert is not None else []) + list(bundle.additional_certs)
     for item in certs:
-        ctx.certificates.emit(ctx.sink, item.certificate, where, ctx.as_of, "PKCS#12 ")
+        ctx.certificates.emit(ctx.sink, item.certificate, where, "PKCS#12 ")
     return True
 
 
@@ -157,12 +155,12 @@ def read_java_keystore(ctx: Context, data: bytes, kind: str) -> None:
                              key_bits=info.key_bits, curve=info.curve)
                 for cert, at in chain:
                     if cert is not None:
-                        ctx.certificates.emit(ctx.sink, cert, Where(offset=at), ctx.as_of,
+                        ctx.certificates.emit(ctx.sink, cert, Where(offset=at),
                                               f"{kind} '{alias}' ")
             elif tag == _TAG_TRUSTED_CERT:
                 cert, at = _certificate(ctx, cursor, version)
                 if cert is not None:
-                    ctx.certificates.emit(ctx.sink, cert, Where(offset=at), ctx.as_of,
+                    ctx.certificates.emit(ctx.sink, cert, Where(offset=at),
                                           f"{kind} '{alias}' ")
             elif tag == _TAG_SECRET_KEY and kind == "JCEKS":
                 ctx.sink.add(RULE_KEYSTORE_SECRET, FindingKind.SECRET, Where(offset=entry_at),
