@@ -13,7 +13,6 @@ from cryptography.x509.oid import NameOID
 from anke.detect.material import MaterialDetector
 from anke.findings.model import Finding
 
-AS_OF = datetime(2025, 6, 1, tzinfo=UTC)
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
 
 _RSA_KEYS: dict[int, rsa.RSAPrivateKey] = {}
