@@ -23,7 +23,7 @@ def _where(loc: tuple[int | str, ...], doc: object) -> str:
             item = node[key]
             label = None
             if isinstance(item, dict):
-                label = item.get("id") or item.get("name")
+                label = item.get("id") or item.get("name") or item.get("version")
             parts.append(f"[{key}]" + (f"({label})" if label else ""))
             node = item
         else:

@@ -1,6 +1,7 @@
 """``anke``: the command-line entry point.
 
-Exit codes: 0 success, 2 usage or input error (one line on stderr, never a traceback).
+Exit codes: 0 success, 2 usage or input error (one line on stderr, never a traceback);
+``anke check`` adds 1 fail, 3 needs evidence, 4 rulebook not in force.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from anke import __version__
+from anke.cli.check_command import add_check_parser
+from anke.cli.rulebook_command import add_rulebook_parser
 from anke.cli.scan_command import add_scan_parser
 from anke.errors import AnkeError
 
@@ -32,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"anke {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_scan_parser(commands)
+    add_check_parser(commands)
+    add_rulebook_parser(commands)
     return parser
 
 

@@ -90,7 +90,10 @@ def evaluate(resolution: Resolution, document: ScanDocument, evidence: Evidence 
                 severity=control.severity.value, citation=_citation(resolution.rulebook, control),
                 reasons=outcome.reasons, findings=outcome.findings, review=outcome.review,
                 evidence=outcome.evidence, note=control.note))
-    overall = _overall(resolution, resolved.controls if resolved else (), verdicts)
+    controls = resolved.controls if resolved else ()
+    overall = _overall(resolution, controls, verdicts)
+    if_in_force = _binding(controls, verdicts) if overall in _NOT_BINDING.values() and \
+        verdicts else None
     named = {item for verdict in verdicts for item in (*verdict.findings, *verdict.review)}
     rulebook = resolution.rulebook
     return Evaluation(
@@ -103,9 +106,10 @@ def evaluate(resolution: Resolution, document: ScanDocument, evidence: Evidence 
             hypothetical=resolved.version.hypothetical if resolved else False),
         as_of=resolution.as_of, chosen_by=resolution.chosen_by,
         standing=resolution.standing.value, message=resolution.message,
-        category=category, level=level, overall=overall, controls=verdicts,
+        category=category, level=level, overall=overall, if_in_force=if_in_force,
+        controls=verdicts,
         excluded=[Exclusion(criterion=item.criterion, reason=item.reason)
-                  for item in (resolved.version.excluded if resolved else ())],
+                  for item in (resolved.excluded if resolved else ())],
         stats=document.stats,
         findings=[finding for finding in document.findings if finding.id in named])
 
@@ -114,6 +118,11 @@ def _overall(resolution: Resolution, controls: tuple[Control, ...],
              verdicts: list[ControlVerdict]) -> Overall:
     if resolution.standing is not Standing.IN_FORCE:
         return _NOT_BINDING[resolution.standing]
+    return _binding(controls, verdicts)
+
+
+def _binding(controls: tuple[Control, ...], verdicts: list[ControlVerdict]) -> Overall:
+    """The verdict of the mandatory controls."""
     severity = {control.id: control.severity for control in controls}
     binding = [v.verdict for v in verdicts if severity[v.id] is Severity.MANDATORY]
     if Verdict.FAIL in binding:

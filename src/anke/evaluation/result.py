@@ -97,6 +97,8 @@ class Evaluation(_Model):
     category: str | None = None
     level: int | None = None
     overall: Overall
+    if_in_force: Overall | None = Field(default=None, description="when the version does "
+                                        "not bind on the date: the verdict it would give")
     controls: list[ControlVerdict]
     excluded: list[Exclusion] = Field(default_factory=list)
     stats: ScanStats | None = None

@@ -23,6 +23,7 @@ from anke.rulebooks.model import (
     Citation,
     Control,
     CurvesCheck,
+    Exclusion,
     KeySizesCheck,
     ModesCheck,
     Rulebook,
@@ -46,6 +47,7 @@ class ResolvedVersion:
     version: Version
     controls: tuple[Control, ...]
     targets: tuple[Target, ...]
+    excluded: tuple[Exclusion, ...]
 
     @property
     def label(self) -> str:
@@ -76,13 +78,15 @@ def _resolve(rulebook: Rulebook, name: str) -> ResolvedVersion:
         raise UnknownRulebook(f"rulebook {rulebook.id} has no version {name!r} (it has {known})")
     version = versions[name]
     if version.based_on is None:
-        return ResolvedVersion(rulebook, version, version.controls, version.targets or ())
+        return ResolvedVersion(rulebook, version, version.controls, version.targets or (),
+                               version.excluded or ())
     base = _resolve(rulebook, version.based_on)
     replaced = {control.id for control in version.controls}
     kept = [control for control in base.controls
             if control.id not in version.drop and control.id not in replaced]
     targets = version.targets if version.targets is not None else base.targets
-    return ResolvedVersion(rulebook, version, (*kept, *version.controls), targets)
+    excluded = version.excluded if version.excluded is not None else base.excluded
+    return ResolvedVersion(rulebook, version, (*kept, *version.controls), targets, excluded)
 
 
 class _Checker:
@@ -166,7 +170,7 @@ class _Checker:
         levels = set(self.rulebook.levels)
         for number, control in enumerate(version.controls):
             self.control(f"{where}.controls[{number}]({control.id})", control, levels)
-        for number, exclusion in enumerate(version.excluded):
+        for number, exclusion in enumerate(version.excluded or ()):
             self.citation(f"{where}.excluded[{number}]", exclusion.citation)
         for number, target in enumerate(version.targets or ()):
             self.citation(f"{where}.targets[{number}]", target.citation)

@@ -265,7 +265,8 @@ class Version(_Strict):
     drop: tuple[str, ...] = ()
     events: tuple[Event, ...] = Field(min_length=1)
     controls: tuple[Control, ...] = ()
-    excluded: tuple[Exclusion, ...] = ()
+    excluded: tuple[Exclusion, ...] | None = Field(default=None,
+                                                   description="inherited when absent")
     targets: tuple[Target, ...] | None = Field(default=None, description="inherited when absent")
     note: str | None = None
 
