@@ -10,19 +10,16 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from anke.cli.scan_options import add_scan_options, check_output, scan_with_progress
 from anke.errors import AnkeError
-from anke.evaluation.evaluate import evaluate
-from anke.evaluation.evidence import Evidence, load_evidence
-from anke.evaluation.result import Evaluation
-from anke.evaluation.whatif import Change, compare
-from anke.findings.model import ScanDocument
-from anke.rulebooks.lifecycle import resolve
-from anke.rulebooks.loader import LoadedRulebook, find_rulebook
+
+if TYPE_CHECKING:  # imported when the command runs, so that `anke scan` starts faster
+    from anke.evaluation.result import Evaluation
+    from anke.evaluation.whatif import Change
+    from anke.findings.model import ScanDocument
+    from anke.rulebooks.loader import LoadedRulebook
 
 _MAX_FINDINGS_JSON = 1 << 30
 
@@ -64,6 +61,10 @@ def add_check_parser(commands: Any) -> None:
 
 def _findings_file(path: Path) -> ScanDocument | None:
     """The scan document in ``path`` when it is a findings JSON file, else None."""
+    from pydantic import ValidationError
+
+    from anke.findings.model import ScanDocument
+
     if path.suffix.lower() != ".json" or not path.is_file():
         return None
     try:
@@ -91,6 +92,8 @@ def _document(args: argparse.Namespace) -> ScanDocument:
 
 def _other(ref: str, current: LoadedRulebook) -> tuple[LoadedRulebook, str | None]:
     """The rulebook and version a ``--what-if`` reference names."""
+    from anke.rulebooks.loader import find_rulebook
+
     if "@" in ref:
         name, version = ref.split("@", 1)
         return find_rulebook(name), version
@@ -102,6 +105,12 @@ def _other(ref: str, current: LoadedRulebook) -> tuple[LoadedRulebook, str | Non
 def judge(args: argparse.Namespace,
           document: ScanDocument) -> tuple[Evaluation, tuple[Evaluation, list[Change]] | None]:
     """The evaluation the flags ask for, and the what-if comparison when asked."""
+    from anke.evaluation.evaluate import evaluate
+    from anke.evaluation.evidence import Evidence, load_evidence
+    from anke.evaluation.whatif import compare
+    from anke.rulebooks.lifecycle import resolve
+    from anke.rulebooks.loader import find_rulebook
+
     rulebook = find_rulebook(args.rulebook)
     as_of = args.as_of or dt.date.today()
     evidence = load_evidence(Path(args.evidence)) if args.evidence else Evidence()
@@ -117,6 +126,8 @@ def judge(args: argparse.Namespace,
 
 def run_check(args: argparse.Namespace) -> int:
     """Execute ``anke check``."""
+    from anke.rulebooks.loader import find_rulebook
+
     check_output(args.output)
     find_rulebook(args.rulebook)  # a wrong name fails before any scanning
     if args.evidence and not Path(args.evidence).is_file():

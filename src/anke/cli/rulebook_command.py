@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from anke.errors import AnkeError
-from anke.rulebooks.diff import diff_versions
-from anke.rulebooks.lifecycle import resolve
-from anke.rulebooks.loader import find_rulebook, load_rulebook_file, shipped_rulebooks
 
 
 def add_rulebook_parser(commands: Any) -> None:
@@ -58,6 +55,9 @@ def _as_of(value: str | None) -> dt.date:
 
 def run_list(args: argparse.Namespace) -> int:
     """The shipped rulebooks, each with its versions and its standing on the date."""
+    from anke.rulebooks.lifecycle import resolve
+    from anke.rulebooks.loader import shipped_rulebooks
+
     as_of = _as_of(args.as_of)
     for loaded in shipped_rulebooks().values():
         book = loaded.rulebook
@@ -70,6 +70,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """One rulebook's versions with their events, controls, exclusions and targets."""
+    from anke.rulebooks.loader import find_rulebook
+
     loaded = find_rulebook(args.rulebook)
     book = loaded.rulebook
     out = [f"{book.id}: {book.title}", f"issuer: {book.issuer} ({book.jurisdiction})"]
@@ -107,6 +109,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Validate a rulebook file; errors name the file, the path inside it and the problem."""
+    from anke.rulebooks.loader import load_rulebook_file
+
     path = Path(args.file)
     if not path.is_file():
         raise AnkeError(f"no such file: {path}")
@@ -118,6 +122,9 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Controls added, removed and changed between two versions, and their events."""
+    from anke.rulebooks.diff import diff_versions
+    from anke.rulebooks.loader import find_rulebook
+
     loaded = find_rulebook(args.rulebook)
     lines = diff_versions(loaded.resolve(args.old), loaded.resolve(args.new))
     sys.stdout.write("\n".join(lines) + "\n")
