@@ -50,7 +50,8 @@ def test_json_follows_the_finding_contract(tmp_path: Path,
     assert sm4["evidence"] == 'Cipher.getInstance("SM4/CBC/PKCS5Padding")'
     assert set(sm4) == {"id", "detector", "rule", "kind", "algorithm", "primitive", "mode",
                         "padding", "key_bits", "curve", "path", "line", "column", "offset",
-                        "evidence", "confidence"}
+                        "evidence", "confidence", "library", "version", "purl", "context",
+                        "certificate"}
 
 
 def test_ids_are_stable_across_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

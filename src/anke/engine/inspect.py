@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from anke.catalog import load_catalog
+from anke.detect.access import AccessDetector
 from anke.detect.base import Detector
 from anke.detect.classfile import ClassFileDetector
 from anke.detect.constants import ConstantsDetector
@@ -61,8 +62,10 @@ def prepare(options: InspectOptions) -> list[Detector]:
         constants = ConstantsDetector(catalog=catalog)  # its matcher compiles here
         material = MaterialDetector(catalog=catalog)
         bytecode = ClassFileDetector(rules=source.rules, catalog=catalog)
-        _DETECTORS = (options.source,
-                      [source, bytecode, SymbolsDetector(catalog), constants, material])
+        access = AccessDetector()
+        access.prefilter.scan(b"")  # compile now, before any fork
+        _DETECTORS = (options.source, [source, bytecode, SymbolsDetector(catalog), constants,
+                                       material, access])
     return _DETECTORS[1]
 
 
