@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 from collections.abc import Iterable
@@ -10,7 +11,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from anke.cache import built_once, files_key
-from anke.catalog.model import Algorithm, CatalogFile, Composite, Curve, Mode, Padding
+from anke.catalog.model import (
+    Algorithm,
+    CatalogFile,
+    Composite,
+    Curve,
+    Ecosystem,
+    Library,
+    Mode,
+    Padding,
+)
 from anke.datafile import load_yaml_model
 from anke.errors import DataFileError
 
@@ -22,6 +32,52 @@ _FOLD = re.compile(r"[\s_\-/.]+")
 def fold(name: str) -> str:
     """The lookup key of a name: lower case, separators removed (``SHA-256`` -> ``sha256``)."""
     return _FOLD.sub("", name).lower()
+
+
+_PEP503 = re.compile(r"[-_.]+")
+_GO_MAJOR = re.compile(r"/v[0-9]+$")
+_GLOB = re.compile(r"[*?\[]")
+
+
+def package_key(ecosystem: str, name: str) -> str:
+    """The lookup key of a package name in its ecosystem.
+
+    Names compare case-insensitively everywhere; PyPI names are PEP 503-normalised
+    (``PyCryptodome_X`` -> ``pycryptodome-x``), crates treat ``-`` and ``_`` alike, a Go
+    module's major-version suffix (``/v2``) is dropped and a Debian architecture
+    qualifier (``libssl3:amd64``) too.
+    """
+    key = name.strip().lower()
+    if ecosystem == Ecosystem.PYPI:
+        return _PEP503.sub("-", key)
+    if ecosystem == Ecosystem.CARGO:
+        return key.replace("_", "-")
+    if ecosystem == Ecosystem.GOLANG:
+        return _GO_MAJOR.sub("", key)
+    if ecosystem == Ecosystem.DEB:
+        return key.split(":", 1)[0]
+    return key
+
+
+@dataclass(frozen=True, eq=False)
+class LibraryIndex:
+    """Libraries by (ecosystem, package key): exact names first, then a few globs."""
+
+    libraries: tuple[Library, ...] = ()
+    exact: dict[tuple[str, str], Library] = field(default_factory=dict, repr=False)
+    patterns: dict[str, list[tuple[re.Pattern[str], str, Library]]] = field(
+        default_factory=dict, repr=False)
+
+    def lookup(self, ecosystem: str, package: str) -> Library | None:
+        """The library that ``package`` of ``ecosystem`` belongs to, or None."""
+        key = package_key(ecosystem, package)
+        hit = self.exact.get((ecosystem, key))
+        if hit is not None:
+            return hit
+        for regex, _, library in self.patterns.get(ecosystem, ()):
+            if regex.match(key):
+                return library
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +96,17 @@ class Catalog:
     _mode_by_key: dict[str, Mode] = field(default_factory=dict, repr=False)
     _padding_by_key: dict[str, Padding] = field(default_factory=dict, repr=False)
     _by_oid: dict[str, Algorithm | Curve] = field(default_factory=dict, repr=False)
+    _libraries: LibraryIndex = field(default_factory=LibraryIndex, repr=False)
+
+    @property
+    def libraries(self) -> tuple[Library, ...]:
+        """Every cryptographic library the catalog knows."""
+        return self._libraries.libraries
+
+    def library(self, ecosystem: str, package: str) -> Library | None:
+        """The library a package belongs to (``("maven", "org.bouncycastle:bcprov-jdk18on")``
+        -> Bouncy Castle); ``ecosystem`` is a package-URL type."""
+        return self._libraries.lookup(ecosystem, package)
 
     def algorithm(self, name: str) -> Algorithm | None:
         """The algorithm whose name or alias folds to ``name``'s key."""
@@ -83,6 +150,48 @@ def _index(
     return table
 
 
+def _library_index(items: list[tuple[str, Library]], catalog: Catalog) -> LibraryIndex:
+    """Index the libraries, checking names, algorithms and that no package has two owners."""
+    index = LibraryIndex(tuple(item for _, item in items))
+    names: dict[str, Library] = {}
+    for source, library in items:
+        where = f"libraries({library.name})"
+        if names.setdefault(library.name, library) is not library:
+            raise DataFileError(source, where, "library listed twice")
+        for algorithm in library.algorithms:
+            entry = catalog.algorithm(algorithm)
+            if entry is None or entry.name != algorithm:
+                raise DataFileError(source, where, f"algorithm {algorithm!r} is not a "
+                                    "canonical catalog name")
+        for eco, packages in library.packages.items():
+            ecosystem = eco.value
+            for package in packages:
+                key = package_key(ecosystem, package)
+                if _GLOB.search(key):
+                    regex = re.compile(fnmatch.translate(key))
+                    index.patterns.setdefault(ecosystem, []).append(
+                        (regex, key, library))
+                    continue
+                other = index.exact.setdefault((ecosystem, key), library)
+                if other is not library:
+                    raise DataFileError(source, where, f"{ecosystem} package "
+                                        f"{package!r} also belongs to {other.name}")
+    for (ecosystem, key), library in index.exact.items():
+        for regex, pattern, owner in index.patterns.get(ecosystem, ()):
+            if owner is not library and regex.match(key):
+                raise DataFileError("libraries", f"libraries({library.name})",
+                                    f"{ecosystem} package {key!r} also matches "
+                                    f"{pattern!r} of {owner.name}")
+    for ecosystem, patterns in index.patterns.items():
+        seen: dict[str, Library] = {}
+        for _, pattern, owner in patterns:
+            if seen.setdefault(pattern, owner) is not owner:
+                raise DataFileError("libraries", f"libraries({owner.name})",
+                                    f"{ecosystem} pattern {pattern!r} also belongs to "
+                                    f"{seen[pattern].name}")
+    return index
+
+
 def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
     """Merge validated catalog files into one indexed :class:`Catalog`."""
     algorithms: list[tuple[str, Algorithm]] = []
@@ -91,6 +200,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
     paddings: list[tuple[str, Padding]] = []
     common: set[str] = set()
     composites: list[Composite] = []
+    libraries: list[tuple[str, Library]] = []
     digest = hashlib.sha256()
     for source, data in files:
         algorithms.extend((source, item) for item in data.algorithms)
@@ -99,6 +209,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
         paddings.extend((source, item) for item in data.paddings)
         common.update(fold(word) for word in data.common_words)
         composites.extend(data.composites)
+        libraries.extend((source, item) for item in data.libraries)
         digest.update(data.model_dump_json().encode())
     catalog = Catalog(
         tuple(item for _, item in algorithms),
@@ -122,6 +233,7 @@ def build_catalog(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
                     source, f"{item.name}", f"OID {oid} is listed twice (also {other})"
                 )
             catalog._by_oid[oid] = item
+    object.__setattr__(catalog, "_libraries", _library_index(libraries, catalog))
     return catalog
 
 

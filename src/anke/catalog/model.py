@@ -104,6 +104,38 @@ class Composite(_Strict):
     standards: tuple[str, ...] = Field(min_length=1)
 
 
+class Ecosystem(StrEnum):
+    """A package ecosystem, named as its package-URL type (``pkg:<type>/...``)."""
+
+    PYPI = "pypi"
+    NPM = "npm"
+    MAVEN = "maven"
+    GOLANG = "golang"
+    CARGO = "cargo"
+    NUGET = "nuget"
+    DEB = "deb"
+    RPM = "rpm"
+
+
+class Library(_Strict):
+    """A cryptographic library and the packages that ship it, per ecosystem.
+
+    A package is written as its ecosystem names it (Maven ``group:artifact``, a Go module
+    path); a name may be a glob (``org.bouncycastle:bc*``, ``libssl*``).
+    """
+
+    name: str = Field(description="canonical name, used in findings")
+    packages: dict[Ecosystem, tuple[str, ...]] = Field(min_length=1)
+    algorithms: tuple[str, ...] = Field(
+        default=(), description="catalog algorithms characteristic of the library"
+    )
+    origin: str = Field(pattern=r"^([A-Z]{2}|INT)$",
+                        description="national origin of the project: ISO 3166 alpha-2, or INT")
+    homepage: str
+    source: str = Field(description="where the facts came from (the registry pages)")
+    notes: str = ""
+
+
 class CatalogFile(_Strict):
     """The layout of one catalog data file; each section is optional."""
 
@@ -117,3 +149,4 @@ class CatalogFile(_Strict):
         description="algorithm names that are also everyday words (seed, idea, cast): in "
         "identifiers they count only with corroborating context",
     )
+    libraries: tuple[Library, ...] = ()

@@ -13,6 +13,7 @@ from anke.detect.access import AccessDetector
 from anke.detect.base import Detector
 from anke.detect.classfile import ClassFileDetector
 from anke.detect.constants import ConstantsDetector
+from anke.detect.manifests import ManifestsDetector
 from anke.detect.material import MaterialDetector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.detect.symbols import SymbolsDetector
@@ -65,7 +66,7 @@ def prepare(options: InspectOptions) -> list[Detector]:
         access = AccessDetector()
         access.prefilter.scan(b"")  # compile now, before any fork
         _DETECTORS = (options.source, [source, bytecode, SymbolsDetector(catalog), constants,
-                                       material, access])
+                                       material, ManifestsDetector(catalog=catalog), access])
     return _DETECTORS[1]
 
 
