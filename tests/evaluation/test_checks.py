@@ -15,7 +15,7 @@ from anke.findings.model import Finding, FindingKind, ScanDocument
 from anke.rulebooks.lifecycle import resolve
 from anke.rulebooks.loader import LoadedRulebook, load_rulebook_file
 from findings_factory import certificate, document, finding
-from sample_rulebook import write_sample
+from sample_rulebook import SAMPLE, write_sample
 
 IN_FORCE = dt.date(2020, 3, 1)  # v1 in force, before the clarification
 
@@ -204,3 +204,26 @@ def test_the_evaluation_round_trips_through_json(book: LoadedRulebook) -> None:
     result = judge(book, document(finding("MD5"), certificate(dt.date(2019, 1, 2))))
     assert Evaluation.model_validate_json(result.model_dump_json()) == result
     assert {f.algorithm for f in result.findings} == {"MD5", "RSA"}
+
+
+def _variant(book_text: str, old: str, new: str, tmp_path: Path) -> LoadedRulebook:
+    assert old in book_text
+    return load_rulebook_file(write_sample(tmp_path, book_text.replace(old, new, 1)))
+
+
+def test_curves_by_size_and_paddings(tmp_path: Path) -> None:
+    book = _variant(SAMPLE, "          - {type: curves, allowed: [P-256, SM2P256V1]}",
+                    "          - {type: curves, min_bits: 256}\n"
+                    "          - {type: paddings, forbidden: [PKCS1v15]}", tmp_path)
+    doc = document(finding("ECDSA", curve="P-224", line=2), finding("ECDSA", curve="P-384"),
+                   finding("RSA", padding="PKCS1v15", line=5), finding("RSA", padding="OAEP"))
+    assert control(judge(book, doc), "curves")[1] == [
+        "curve P-224 is under 256 bits: src/app.c:2", "forbidden padding PKCS1v15: src/app.c:5"]
+
+
+def test_required_only_if_used(tmp_path: Path) -> None:
+    book = _variant(SAMPLE, "            required: {names: [SM4]}",
+                    "            required: {names: [SM4]}\n            required_only_if_used: true",
+                    tmp_path)
+    assert control(judge(book, document(finding("SHA-256"))), "national")[0] == "not-applicable"
+    assert control(judge(book, document(finding("AES"))), "national")[0] == "fail"

@@ -76,7 +76,7 @@ def test_two_key_tdea_disallowed() -> None:
     (product(("DH", 1536)), "public-key.rsa-dsa-dh-2048", "DH key under 2048 bits: "
      "src/crypto.c:1"),
     ([finding("ECDSA", curve="P-192")], "public-key.ecc-224",
-     "curve P-192 is not allowed: src/crypto.c:1"),
+     "curve P-192 is under 224 bits: src/crypto.c:1"),
     (product(("HMAC", 80)), "mac.hmac-key-112", "HMAC key under 112 bits: src/crypto.c:1"),
     ([certificate("RSA", 2048, "RSA", "SHA-1")], "signatures.sha1-certificates",
      "certificate signed with RSA/SHA-1: etc/product.pem:1"),
@@ -124,4 +124,4 @@ def test_ir_8547_curve_under_256_bits_deprecated_after_2030() -> None:
                        version="ir8547-ipd")
     assert verdicts(evaluation)["quantum-vulnerable.112-bit-deprecated"] == "fail"
     assert reasons(evaluation, "quantum-vulnerable.112-bit-deprecated") == [
-        "curve P-224 is not allowed: src/crypto.c:1"]
+        "curve P-224 is under 255 bits: src/crypto.c:1"]

@@ -26,6 +26,7 @@ from anke.rulebooks.model import (
     FindingKindsCheck,
     KeySizesCheck,
     ModesCheck,
+    PaddingsCheck,
     Selector,
 )
 
@@ -147,7 +148,8 @@ def _algorithms(check: AlgorithmsCheck, ctx: Context) -> Outcome:
                                         f"{describe(check.allowed)}"))
     scope = describe(check.scope) if check.scope else "any algorithm"
     outcome = _outcome(violations, weighed, weigher, f"no finding of {scope}")
-    if check.required is not None and not any(
+    binds = not check.required_only_if_used or bool(weighed)
+    if check.required is not None and binds and not any(
             matches(check.required, ctx.algorithm(f)) for f in weighed):
         among = f" among {describe(check.scope)}" if check.scope else ""
         missing = f"no use of {describe(check.required)}{among} was found"
@@ -184,9 +186,25 @@ def _curves(check: CurvesCheck, ctx: Context) -> Outcome:
     scoped = [f for f in ctx.findings if f.curve is not None
               and (check.scope is None or matches(check.scope, ctx.algorithm(f)))]
     weighed = weigher.weigh(scoped)
-    violations = [(f, f"curve {f.curve} is not allowed") for f in weighed
-                  if f.curve not in allowed]
+    violations: list[tuple[Finding, str]] = []
+    for finding in weighed:
+        curve = ctx.catalog.curve(finding.curve or "")
+        if check.allowed and finding.curve not in allowed:
+            violations.append((finding, f"curve {finding.curve} is not allowed"))
+        elif check.min_bits is not None and (curve is None or curve.bits < check.min_bits):
+            violations.append((finding, f"curve {finding.curve} is under {check.min_bits} bits"))
     return _outcome(violations, weighed, weigher, "no named curve in use")
+
+
+def _paddings(check: PaddingsCheck, ctx: Context) -> Outcome:
+    weigher = _Weigher(ctx, check.min_confidence, check.contexts)
+    forbidden = {pad.name for name in check.forbidden if (pad := ctx.catalog.padding(name))}
+    scoped = [f for f in ctx.findings if f.padding is not None
+              and (check.scope is None or matches(check.scope, ctx.algorithm(f)))]
+    weighed = weigher.weigh(scoped)
+    violations = [(f, f"forbidden padding {f.padding}") for f in weighed
+                  if f.padding in forbidden]
+    return _outcome(violations, weighed, weigher, "no padding in use")
 
 
 def _modes(check: ModesCheck, ctx: Context) -> Outcome:
@@ -258,6 +276,7 @@ _CHECKS: dict[type, Callable[..., Outcome]] = {
     KeySizesCheck: _key_sizes,
     CurvesCheck: _curves,
     ModesCheck: _modes,
+    PaddingsCheck: _paddings,
     FindingKindsCheck: _kinds,
     CertificatesCheck: _certificates,
     AttestedCheck: _attested,

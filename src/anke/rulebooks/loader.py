@@ -26,6 +26,7 @@ from anke.rulebooks.model import (
     Exclusion,
     KeySizesCheck,
     ModesCheck,
+    PaddingsCheck,
     Rulebook,
     Selector,
     Target,
@@ -139,7 +140,7 @@ class _Checker:
             if isinstance(check, AlgorithmsCheck):
                 for part in ("scope", "allowed", "forbidden", "required"):
                     self.selector(f"{at}.{part}", getattr(check, part))
-            elif isinstance(check, KeySizesCheck | CurvesCheck | ModesCheck):
+            elif isinstance(check, KeySizesCheck | CurvesCheck | ModesCheck | PaddingsCheck):
                 self.selector(f"{at}.scope", check.scope)
             elif isinstance(check, CertificatesCheck):
                 self.selector(f"{at}.forbidden_signatures", check.forbidden_signatures)
@@ -147,6 +148,10 @@ class _Checker:
                 for curve in check.allowed:
                     if self.catalog.curve(curve) is None:
                         self.fail(f"{at}.allowed", f"{curve!r} is not a catalog curve")
+            if isinstance(check, PaddingsCheck):
+                for padding in check.forbidden:
+                    if self.catalog.padding(padding) is None:
+                        self.fail(f"{at}.forbidden", f"{padding!r} is not a catalog padding")
             if isinstance(check, ModesCheck):
                 for mode in check.forbidden:
                     if self.catalog.mode(mode) is None:

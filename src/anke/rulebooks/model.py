@@ -105,6 +105,9 @@ class AlgorithmsCheck(_Check):
     forbidden: Selector | None = None
     required: Selector | None = Field(default=None, description="at least one finding must "
                                       "match (e.g. an SM algorithm for confidentiality)")
+    required_only_if_used: bool = Field(
+        default=False, description="``required`` binds only when something in scope is used "
+        "(a product with no public-key cryptography need not support a new one)")
 
     @model_validator(mode="after")
     def _something(self) -> AlgorithmsCheck:
@@ -123,11 +126,27 @@ class KeySizesCheck(_Check):
 
 
 class CurvesCheck(_Check):
-    """Only these named curves (catalog curve names) for the algorithms in ``scope``."""
+    """Only these named curves (catalog curve names), or curves of at least ``min_bits``."""
 
     type: Literal["curves"]
     scope: Selector | None = None
-    allowed: tuple[str, ...] = Field(min_length=1)
+    allowed: tuple[str, ...] = ()
+    min_bits: int | None = Field(default=None, gt=0, description="the curve's size in bits, "
+                                 "as the catalog gives it")
+
+    @model_validator(mode="after")
+    def _something(self) -> CurvesCheck:
+        if not self.allowed and self.min_bits is None:
+            raise ValueError("a curves check needs allowed or min_bits")
+        return self
+
+
+class PaddingsCheck(_Check):
+    """Forbidden paddings (catalog padding names, e.g. PKCS1v15 for RSA key transport)."""
+
+    type: Literal["paddings"]
+    scope: Selector | None = None
+    forbidden: tuple[str, ...] = Field(min_length=1)
 
 
 class ModesCheck(_Check):
@@ -177,13 +196,13 @@ class AttestedCheck(_Strict):
 
 
 AutomaticCheck = Annotated[
-    AlgorithmsCheck | KeySizesCheck | CurvesCheck | ModesCheck | FindingKindsCheck
-    | CertificatesCheck,
+    AlgorithmsCheck | KeySizesCheck | CurvesCheck | ModesCheck | PaddingsCheck
+    | FindingKindsCheck | CertificatesCheck,
     Field(discriminator="type"),
 ]
 Check = Annotated[
-    AlgorithmsCheck | KeySizesCheck | CurvesCheck | ModesCheck | FindingKindsCheck
-    | CertificatesCheck | AttestedCheck,
+    AlgorithmsCheck | KeySizesCheck | CurvesCheck | ModesCheck | PaddingsCheck
+    | FindingKindsCheck | CertificatesCheck | AttestedCheck,
     Field(discriminator="type"),
 ]
 
