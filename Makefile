@@ -7,7 +7,7 @@ CACHE ?= .cache
 DEMO_PKG := sm-crypto
 DEMO_VERSION := 0.5.8
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench clean venv system-packages
 
 venv: $(STAMP)
 
@@ -21,7 +21,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m anke.demo --cache $(CACHE) --package $(DEMO_PKG) --version $(DEMO_VERSION)
 
-test: $(STAMP)
+# Debian packages the tests use: gcc (C programs with constant tables), dpkg-deb (.deb
+# fixtures) and chromium (the HTML report opened in a headless browser).
+system-packages:
+	@missing=""; for tool in gcc:gcc dpkg-deb:dpkg chromium:chromium; do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "install with apt-get:$$missing (tests that need them will say so)"; fi; fi
+
+test: $(STAMP) system-packages
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto

@@ -52,8 +52,10 @@ def add_check_parser(commands: Any) -> None:
     parser.add_argument("--what-if", metavar="REF", dest="what_if",
                         help="also judge under REF (a version of the same rulebook, or "
                         "RULEBOOK or RULEBOOK@VERSION) and show which controls change")
-    parser.add_argument("--format", choices=("table", "json"), default="table",
-                        help="output format (default: table)")
+    parser.add_argument("--format", choices=("table", "json", "sarif", "html"),
+                        default="table", help="output format: the verdict table, the JSON "
+                        "evaluation, SARIF 2.1.0 (findings and control verdicts), or a "
+                        "self-contained HTML page (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE")
     add_scan_options(parser)
     parser.set_defaults(handler=run_check)
@@ -134,12 +136,9 @@ def run_check(args: argparse.Namespace) -> int:
         raise AnkeError(f"no such evidence file: {args.evidence}")
     document = _document(args)
     result, whatif = judge(args, document)
-    if args.format == "json":
-        text = result.model_dump_json(indent=2) + "\n"
-    else:
-        from anke.report.check_table import render_check
+    from anke.report.formats import render_evaluation
 
-        text = render_check(result, whatif)
+    text = render_evaluation(document, result, whatif, args.format)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from anke.cli.scan_options import add_scan_options, check_output, scan_with_progress
-from anke.report.json_doc import render_json
+from anke.report.formats import render_scan
 
 
 def add_scan_parser(commands: Any) -> None:
@@ -16,8 +16,10 @@ def add_scan_parser(commands: Any) -> None:
     parser = commands.add_parser("scan", help="inventory the cryptography in files and folders",
                                  description="Inventory the cryptography in files and folders.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    parser.add_argument("--format", choices=("table", "json"), default="table",
-                        help="output format (default: table)")
+    parser.add_argument("--format", choices=("table", "json", "cbom", "sarif", "html"),
+                        default="table", help="output format: the inventory table, the JSON "
+                        "scan document, a CycloneDX 1.6 CBOM, SARIF 2.1.0, or a self-contained "
+                        "HTML page (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE")
     add_scan_options(parser)
     parser.set_defaults(handler=run_scan)
@@ -28,12 +30,7 @@ def run_scan(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     check_output(args.output)
     document = scan_with_progress(paths, args)
-    if args.format == "json":
-        text = render_json(document)
-    else:
-        from anke.report.table import render_table  # rich is only needed for the table
-
-        text = render_table(document)
+    text = render_scan(document, args.format)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
