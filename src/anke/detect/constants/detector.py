@@ -23,6 +23,13 @@ RIPEMD-160 shares; Kuznyechik's S-box, Streebog's too) stands aside when the mem
 holds a table of one of the others but none other of its own algorithm. One finding is made
 per table and offset; in executables its evidence names the section and the nearest
 preceding symbol (:mod:`~anke.detect.constants.binfmt`).
+
+Source text. A member with no NUL byte in its first 8 KiB is text: besides its raw bytes,
+its tables spelled as literals (``0xd6, 0x90, ...``, ``\\x..`` escapes, long hex strings) are
+read by :mod:`~anke.detect.constants.literals` and matched by the same matcher, with the
+same rules and confidences; findings in text carry ``line`` and ``column`` (1-based, of the
+first literal) instead of ``offset``, and evidence such as ``SM4 S-box (256 x 8-bit
+literals)``.
 """
 
 from __future__ import annotations
@@ -33,7 +40,9 @@ from anke.catalog import Catalog, load_catalog
 from anke.detect.base import Detection
 from anke.detect.constants.binfmt import BinaryMap, Place, binary_map
 from anke.detect.constants.encode import MIN_PARTIAL_BYTES
+from anke.detect.constants.literals import SourceRun, is_source, source_runs
 from anke.detect.constants.matcher import Matcher, Run, shipped_matcher
+from anke.detect.constants.model import Table
 from anke.findings.model import Confidence, Finding, FindingKind, Skipped
 
 DETECTOR = "constants"
@@ -46,6 +55,7 @@ class ConstantsLimits:
     max_bytes: int = 1024 * 1024 * 1024  # larger members are scanned in their first part
     max_hits: int = 100_000
     max_findings: int = 500
+    text_probe: int = 8192  # a member with no NUL byte in its first bytes is text
 
 
 def _confidence(run: Run) -> Confidence:
@@ -70,6 +80,16 @@ def _size(run: Run) -> str:
 
 def _evidence(run: Run, place: Place | None) -> str:
     table = run.table
+    if isinstance(run, SourceRun):
+        if run.notation == "hex string":
+            size = (f"{run.literals} bytes" if run.whole
+                    else f"{run.literals} of {run.total} bytes")
+            what = f"hex string, {size}"
+        else:
+            count = f"{run.literals}" if run.whole else f"{run.literals} of {run.total}"
+            what = f"{count} x {run.notation}"
+        partial = "" if run.whole else ", partial"
+        return f"{table.algorithm} {table.what}{partial} ({what})"[:200]
     total = len(run.form.data) // run.form.element
     if run.whole:
         what = f"{table.algorithm} {table.what} ({_size(run)}, {run.form.name})"
@@ -84,20 +104,39 @@ def _evidence(run: Run, place: Place | None) -> str:
 
 
 def _kept(runs: list[Run]) -> list[Run]:
-    """Drop shared tables whose other users are present and own algorithm is not."""
+    """Reportable runs: long enough, not a shared table standing aside, not inside another.
+
+    A table shared with other algorithms stands aside when one of them is present and its
+    own algorithm has no other table here but ones shared with that same algorithm (ARIA
+    keeps both AES S-boxes: neither alone tells AES). A run lying inside a longer run of
+    another table of the same algorithm is the same bytes read twice (Whirlpool's round
+    constants are the first rows of its S-box) and is dropped; of two tables of one
+    algorithm read from the very same bytes (Whirlpool's C0 as 64-bit words is C4 as
+    32-bit halves) the one in its own word order is kept.
+    """
     reported = [run for run in runs if run.whole or run.length >= MIN_PARTIAL_BYTES]
-    by_algorithm: dict[str, set[str]] = {}
+    present: dict[str, dict[str, Table]] = {}
     for run in reported:
-        by_algorithm.setdefault(run.table.algorithm, set()).add(run.table.id)
+        present.setdefault(run.table.algorithm, {})[run.table.id] = run.table
     out: list[Run] = []
     for run in reported:
         table = run.table
-        own_other = by_algorithm.get(table.algorithm, set()) - {table.id}
-        shared_seen = any(name in by_algorithm for name in table.shared_with)
-        if shared_seen and not own_other:
+        sharers = {name for name in table.shared_with if name in present}
+        if sharers and not any(other.id != table.id and not sharers & set(other.shared_with)
+                               for other in present[table.algorithm].values()):
             continue
         out.append(run)
-    return out
+    same: dict[tuple[str, int, int, bool], Run] = {}  # one reading of the same bytes
+    for run in sorted(out, key=lambda r: r.form.name.endswith("halves")):
+        same.setdefault((run.table.algorithm, run.offset, run.length,
+                         isinstance(run, SourceRun)), run)
+    out = [run for run in out if same[(run.table.algorithm, run.offset, run.length,
+                                       isinstance(run, SourceRun))] is run]
+    return [run for run in out if not any(
+        other.table.algorithm == run.table.algorithm and other.table.id != run.table.id
+        and other.length > run.length and other.offset <= run.offset
+        and run.offset + run.length <= other.offset + other.length
+        and isinstance(other, SourceRun) == isinstance(run, SourceRun) for other in out)]
 
 
 def _dedupe(runs: list[Run]) -> list[Run]:
@@ -111,6 +150,12 @@ def _dedupe(runs: list[Run]) -> list[Run]:
         if not overlapping:
             best[region] = run
     return sorted(best.values(), key=lambda r: (r.offset, r.table.id))
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of ``offset`` in text."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - start + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,11 +190,23 @@ class ConstantsDetector:
         except Exception as exc:  # a matcher failure must not stop the scan
             detection.notes.append(Skipped(path=path, reason=f"constants: scan failed: {exc}"))
             return detection
+        text = is_source(path) and b"\0" not in data[:self.limits.text_probe]
+        try:
+            literal_runs, cut = (source_runs(data, self.matcher, self.limits.max_hits)
+                                 if text else ([], False))
+        except Exception as exc:  # nor a failure reading literals lose the byte matches
+            detection.notes.append(Skipped(
+                path=path, reason=f"constants: source literals not read: {exc}"))
+            literal_runs, cut = [], False
         if truncated:
             detection.notes.append(Skipped(
                 path=path, reason=f"constants: more than {self.limits.max_hits} anchor hits; "
                 "the rest were not examined"))
-        runs = _dedupe(_kept(runs))
+        if cut:
+            detection.notes.append(Skipped(
+                path=path, reason="constants: too many literals in source text; the rest "
+                "were not examined"))
+        runs = _dedupe(_kept([*runs, *literal_runs]))
         if len(runs) > self.limits.max_findings:
             detection.notes.append(Skipped(
                 path=path, reason=f"constants: more than {self.limits.max_findings} tables; "
@@ -158,7 +215,7 @@ class ConstantsDetector:
         if not runs:
             return detection
         detection.parsed = True
-        places: BinaryMap | None = binary_map(data)
+        places: BinaryMap | None = None if text else binary_map(data)
         seen: dict[str, int] = {}
         for run in runs:
             place = places.locate(run.offset) if places is not None else None
@@ -166,10 +223,12 @@ class ConstantsDetector:
             seen[evidence] = seen.get(evidence, 0) + 1
             if seen[evidence] > 1:  # the same table again: keep ids distinct, yet stable
                 evidence = f"{evidence[:188]} (copy {seen[evidence]})"
-            detection.findings.append(self._finding(path, run, evidence))
+            position = _line_column(data, run.offset) if text else None
+            detection.findings.append(self._finding(path, run, evidence, position))
         return detection
 
-    def _finding(self, path: str, run: Run, evidence: str) -> Finding:
+    def _finding(self, path: str, run: Run, evidence: str,
+                 position: tuple[int, int] | None) -> Finding:
         table = run.table
         algorithm = self.catalog.algorithm(table.algorithm)
         name = algorithm.name if algorithm is not None else table.algorithm
@@ -179,8 +238,10 @@ class ConstantsDetector:
             known = self.catalog.curve(table.curve)
             curve = known.name if known is not None else table.curve
         rule = f"{DETECTOR}.{table.id}"
+        line, column = position if position is not None else (None, None)
         return Finding(
-            id=Finding.make_id(rule, path, None, None, evidence, name),
+            id=Finding.make_id(rule, path, line, column, evidence, name),
             detector=DETECTOR, rule=rule, kind=FindingKind.ALGORITHM, algorithm=name,
-            primitive=primitive, curve=curve, path=path, offset=run.offset,
+            primitive=primitive, curve=curve, path=path, line=line, column=column,
+            offset=None if position is not None else run.offset,
             evidence=evidence, confidence=_confidence(run))

@@ -1,7 +1,8 @@
 """The byte forms a table really appears in, and the literal anchors that find them.
 
 A table of bytes is found as those bytes (and, when its data says so, widened to 16- or
-32-bit words); a table of 16-, 32- or 64-bit words as little- and big-endian words; a table
+32-bit words); a table of 16-, 32- or 64-bit words as little- and big-endian words (64-bit
+values also as (high, low) pairs of little-endian 32-bit words, as 32-bit code keeps them); a table
 of wide integers (curve parameters) as big-endian byte strings and as little-endian ones,
 which on a little-endian machine are also arrays of 32- or 64-bit limbs.
 
@@ -60,6 +61,9 @@ def forms(table: Table) -> list[Form]:
         for order, label in (("little", "LE"), ("big", "BE")):
             out.append(Form(table, f"{table.width}-bit {label}", size,
                             _words(table.values, size, order)))
+        if size == 8:  # 64-bit values kept as (high, low) pairs of 32-bit words
+            halves = tuple(part for v in table.values for part in (v >> 32, v & 0xFFFFFFFF))
+            out.append(Form(table, "32-bit LE halves", 8, _words(halves, 4, "little")))
     else:
         out.append(Form(table, "big-endian", size, _words(table.values, size, "big")))
         out.append(Form(table, "little-endian", size, _words(table.values, size, "little")))
