@@ -256,3 +256,22 @@ def test_docstrings_and_comments_are_not_code() -> None:
     text = ('def f():\n    """Example:\n\n    urlopen("http://mirror.python-mirrors.net/")\n'
             '    """\n    # requests.get("https://collector.evil-host.net/")\n    return 1\n')
     assert brief("lib/m.py", text) == []
+
+
+def test_credential_words_inside_other_words_are_not_credentials() -> None:
+    from anke.detect.access import AccessDetector
+
+    detector = AccessDetector()
+    for line in (b'if compass == "north":\n    turn()\n', b'if bypass == "yes":\n    go()\n'):
+        assert detector.detect("src/nav.py", line).findings == []
+    hit = detector.detect("src/auth.py", b'if user.password == "letmein":\n    ok()\n')
+    assert [f.rule for f in hit.findings] == ["access.auth-literal-compare"]
+
+
+def test_debug_words_outside_a_route_path_wake_nothing() -> None:
+    from anke.detect.access import AccessDetector
+
+    detector = AccessDetector()
+    text = b"console.log('debug mode', x);\napp.get('/debug/shell', handler);\n"
+    assert [(f.rule, f.line) for f in detector.detect("web/app.js", text).findings] == [
+        ("access.debug-endpoint", 2)]
