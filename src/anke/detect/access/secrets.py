@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -49,9 +49,10 @@ class SecretScanner:
 
     def __init__(self, tables: AccessTables) -> None:
         self.tables = tables
+        known: Mapping[str, type[BasePlugin]] = get_mapping_from_secret_type_to_class()
         classes: dict[str, Callable[[], BasePlugin]] = {
-            cls.__name__: cast("Callable[[], BasePlugin]", cls)
-            for cls in get_mapping_from_secret_type_to_class().values()}
+            plugin.__name__: cast("Callable[[], BasePlugin]", plugin)
+            for plugin in known.values()}
         self.plugins: list[tuple[SecretPlugin, BasePlugin]] = []
         for entry in tables.secrets.plugins:
             cls = classes.get(entry.plugin)
