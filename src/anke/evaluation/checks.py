@@ -196,25 +196,26 @@ def _curves(check: CurvesCheck, ctx: Context) -> Outcome:
     return _outcome(violations, weighed, weigher, "no named curve in use")
 
 
-def _paddings(check: PaddingsCheck, ctx: Context) -> Outcome:
+def _forbidden_names(check: PaddingsCheck | ModesCheck, ctx: Context, field: str,
+                     lookup: Callable[[str], object | None], what: str) -> Outcome:
+    """Fail on findings whose ``field`` (mode or padding) is one the check forbids."""
     weigher = _Weigher(ctx, check.min_confidence, check.contexts)
-    forbidden = {pad.name for name in check.forbidden if (pad := ctx.catalog.padding(name))}
-    scoped = [f for f in ctx.findings if f.padding is not None
+    forbidden = {getattr(item, "name", "") for name in check.forbidden
+                 if (item := lookup(name)) is not None}
+    scoped = [f for f in ctx.findings if getattr(f, field) is not None
               and (check.scope is None or matches(check.scope, ctx.algorithm(f)))]
     weighed = weigher.weigh(scoped)
-    violations = [(f, f"forbidden padding {f.padding}") for f in weighed
-                  if f.padding in forbidden]
-    return _outcome(violations, weighed, weigher, "no padding in use")
+    violations = [(f, f"forbidden {what} {getattr(f, field)}") for f in weighed
+                  if getattr(f, field) in forbidden]
+    return _outcome(violations, weighed, weigher, f"no {what} in use")
+
+
+def _paddings(check: PaddingsCheck, ctx: Context) -> Outcome:
+    return _forbidden_names(check, ctx, "padding", ctx.catalog.padding, "padding")
 
 
 def _modes(check: ModesCheck, ctx: Context) -> Outcome:
-    weigher = _Weigher(ctx, check.min_confidence, check.contexts)
-    forbidden = {mode.name for name in check.forbidden if (mode := ctx.catalog.mode(name))}
-    scoped = [f for f in ctx.findings if f.mode is not None
-              and (check.scope is None or matches(check.scope, ctx.algorithm(f)))]
-    weighed = weigher.weigh(scoped)
-    violations = [(f, f"forbidden mode {f.mode}") for f in weighed if f.mode in forbidden]
-    return _outcome(violations, weighed, weigher, "no mode of operation in use")
+    return _forbidden_names(check, ctx, "mode", ctx.catalog.mode, "mode")
 
 
 def _kinds(check: FindingKindsCheck, ctx: Context) -> Outcome:
