@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.table import Table
 
-from anke.findings.model import Confidence, Finding, ScanDocument, confidence_rank
+from anke.findings.model import (
+    Confidence,
+    Finding,
+    FindingKind,
+    ScanDocument,
+    confidence_rank,
+)
 
 
 @dataclass
@@ -27,10 +33,15 @@ class InventoryRow:
     first: Finding | None = None
 
 
+_NOT_ALGORITHMS = (FindingKind.LIBRARY, FindingKind.SECRET, FindingKind.ACCESS)
+
+
 def inventory(findings: list[Finding]) -> list[InventoryRow]:
     """Group algorithm findings by algorithm, most used first."""
     rows: dict[str, InventoryRow] = defaultdict(lambda: InventoryRow(""))
     for finding in findings:
+        if finding.kind in _NOT_ALGORITHMS and finding.algorithm is None:
+            continue  # listed below the table, not as an unresolved algorithm
         name = finding.algorithm or "(unresolved)"
         row = rows[name]
         row.algorithm = name
@@ -69,6 +80,7 @@ def render_table(document: ScanDocument, width: int = 140) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     console.print(table)
+    _print_others(console, document.findings)
     stats = document.stats
     console.print(
         f"{len(document.findings)} findings in {stats.files} files "
@@ -77,3 +89,17 @@ def render_table(document: ScanDocument, width: int = 140) -> str:
         f"{len(stats.skipped)} skipped or degraded (see --format json)."
     )
     return buffer.getvalue()
+
+
+def _print_others(console: Console, findings: list[Finding]) -> None:
+    """Declared crypto libraries, and counts of secret and hidden-access findings."""
+    libraries = sorted({f"{f.library} {f.version}" if f.version else str(f.library)
+                        for f in findings if f.kind is FindingKind.LIBRARY and f.library})
+    if libraries:
+        console.print(f"libraries: {', '.join(libraries)}")
+    for kind in (FindingKind.SECRET, FindingKind.ACCESS):
+        found = [f for f in findings if f.kind is kind]
+        if found:
+            elsewhere = sum(1 for f in found if f.context is not None)
+            note = f" ({elsewhere} in tests, docs or examples)" if elsewhere else ""
+            console.print(f"{kind.value} findings: {len(found)}{note}")
