@@ -8,7 +8,13 @@ import tomllib
 from functools import partial
 from typing import Any
 
-from anke.detect.manifests.declaration import Declaration, Lines, ManifestError, decode
+from anke.detect.manifests.declaration import (
+    Declaration,
+    Lines,
+    ManifestError,
+    decode,
+    lock_packages,
+)
 from anke.findings.model import Confidence
 
 CARGO = "cargo"
@@ -77,19 +83,6 @@ def parse_cargo_toml(data: bytes) -> list[Declaration]:
 
 def parse_cargo_lock(data: bytes) -> list[Declaration]:
     """``Cargo.lock``: every ``[[package]]`` built into the product."""
-    text = decode(data)
-    doc = tomllib.loads(text)
-    packages = doc.get("package")
-    if not isinstance(packages, list):
-        raise ManifestError("no [[package]] entries")
-    lines = Lines(text)
-    out: list[Declaration] = []
-    for entry in packages:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            continue
-        name = entry["name"]
-        version = entry.get("version") if isinstance(entry.get("version"), str) else None
-        line = lines.at(r"^name\s*=\s*\"" + re.escape(name) + "\"", 0, re.M)
-        out.append(Declaration(CARGO, name, version, line,
-                               f"{name} {version}" if version else name, version))
-    return out
+    return [Declaration(CARGO, name, version, line, f"{name} {version}" if version else name,
+                        version)
+            for name, version, line in lock_packages(data)]

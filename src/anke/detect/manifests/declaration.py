@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -78,3 +79,24 @@ def check_count(found: list[Declaration]) -> None:
     """Refuse a manifest that declares an unreasonable number of packages."""
     if len(found) > MAX_DECLARATIONS:
         raise ManifestError(f"more than {MAX_DECLARATIONS} declarations")
+
+
+def lock_packages(data: bytes) -> list[tuple[str, str | None, Line]]:
+    """The ``[[package]]`` entries of a TOML lock file (Cargo, Poetry, uv, PDM).
+
+    Each is ``(name, version, line)``; entries without a name are passed over.
+    """
+    text = decode(data)
+    packages = tomllib.loads(text).get("package")
+    if not isinstance(packages, list):
+        raise ManifestError("no [[package]] entries")
+    lines = Lines(text)
+    out: list[tuple[str, str | None, Line]] = []
+    for entry in packages:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        name = entry["name"]
+        version = entry.get("version") if isinstance(entry.get("version"), str) else None
+        out.append((name, version, lines.at(r"^name\s*=\s*\"" + re.escape(name) + "\"", 0,
+                                             re.M)))
+    return out

@@ -10,7 +10,14 @@ import tomllib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from anke.detect.manifests.declaration import Declaration, Line, Lines, ManifestError, decode
+from anke.detect.manifests.declaration import (
+    Declaration,
+    Line,
+    Lines,
+    ManifestError,
+    decode,
+    lock_packages,
+)
 from anke.findings.model import Confidence
 
 PYPI = "pypi"
@@ -245,22 +252,9 @@ def parse_pipfile_lock(data: bytes) -> list[Declaration]:
 
 def parse_python_lock(data: bytes) -> list[Declaration]:
     """``poetry.lock``, ``uv.lock``, ``pdm.lock``: ``[[package]]`` name and version."""
-    text = decode(data)
-    doc = tomllib.loads(text)
-    packages = doc.get("package")
-    if not isinstance(packages, list):
-        raise ManifestError("no [[package]] entries")
-    lines = Lines(text)
-    out: list[Declaration] = []
-    for entry in packages:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            continue
-        name = entry["name"]
-        version = entry.get("version") if isinstance(entry.get("version"), str) else None
-        line = lines.at(r"^name\s*=\s*\"" + re.escape(name) + "\"", 0, re.M)
-        evidence = f"{name}=={version}" if version else name
-        out.append(Declaration(PYPI, name, version, line, evidence, version))
-    return out
+    return [Declaration(PYPI, name, version, line, f"{name}=={version}" if version else name,
+                        version)
+            for name, version, line in lock_packages(data)]
 
 
 def parse_metadata(data: bytes) -> list[Declaration]:
