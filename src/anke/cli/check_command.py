@@ -104,16 +104,14 @@ def _other(ref: str, current: LoadedRulebook) -> tuple[LoadedRulebook, str | Non
     return find_rulebook(ref), None
 
 
-def judge(args: argparse.Namespace,
+def judge(args: argparse.Namespace, rulebook: LoadedRulebook,
           document: ScanDocument) -> tuple[Evaluation, tuple[Evaluation, list[Change]] | None]:
     """The evaluation the flags ask for, and the what-if comparison when asked."""
     from anke.evaluation.evaluate import evaluate
     from anke.evaluation.evidence import Evidence, load_evidence
     from anke.evaluation.whatif import compare
     from anke.rulebooks.lifecycle import resolve
-    from anke.rulebooks.loader import find_rulebook
 
-    rulebook = find_rulebook(args.rulebook)
     as_of = args.as_of or dt.date.today()
     evidence = load_evidence(Path(args.evidence)) if args.evidence else Evidence()
     result = evaluate(resolve(rulebook, as_of, args.version), document, evidence,
@@ -131,11 +129,11 @@ def run_check(args: argparse.Namespace) -> int:
     from anke.rulebooks.loader import find_rulebook
 
     check_output(args.output)
-    find_rulebook(args.rulebook)  # a wrong name fails before any scanning
+    rulebook = find_rulebook(args.rulebook)  # a wrong name fails before any scanning
     if args.evidence and not Path(args.evidence).is_file():
         raise AnkeError(f"no such evidence file: {args.evidence}")
     document = _document(args)
-    result, whatif = judge(args, document)
+    result, whatif = judge(args, rulebook, document)
     from anke.report.formats import render_evaluation
 
     text = render_evaluation(document, result, whatif, args.format)

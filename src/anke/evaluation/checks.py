@@ -16,7 +16,7 @@ from anke.catalog import Catalog
 from anke.catalog.model import Algorithm
 from anke.evaluation.evidence import Evidence
 from anke.evaluation.result import Verdict
-from anke.findings.model import Finding, FindingKind, confidence_rank
+from anke.findings.model import Confidence, Finding, FindingKind, confidence_rank
 from anke.rulebooks.model import (
     AlgorithmsCheck,
     AttestedCheck,
@@ -98,10 +98,10 @@ def _named(findings: list[Finding]) -> str:
 class _Weigher:
     """Splits a check's scope into findings weighed and findings only listed for review."""
 
-    def __init__(self, ctx: Context, min_confidence: str, contexts: Iterable[str],
+    def __init__(self, ctx: Context, min_confidence: Confidence, contexts: Iterable[str],
                  triage: bool = True) -> None:
         self.ctx = ctx
-        self.rank = confidence_rank(min_confidence)  # type: ignore[arg-type]
+        self.rank = confidence_rank(min_confidence)
         self.contexts = set(contexts)
         self.triage = triage
         self.review: list[str] = []

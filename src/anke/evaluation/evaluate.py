@@ -76,14 +76,14 @@ def evaluate(resolution: Resolution, document: ScanDocument, evidence: Evidence 
     evidence = evidence or Evidence()
     resolved = resolution.version
     verdicts: list[ControlVerdict] = []
+    findings = tuple(document.findings)
     if resolved is not None:
         for control in resolved.controls:
             why_not = _not_applicable(control, category, level, resolution)
             if why_not is not None:
                 outcome = Outcome(Verdict.NOT_APPLICABLE, [why_not])
             else:
-                ctx = Context(tuple(document.findings), catalog, evidence, resolution.as_of,
-                              control.id)
+                ctx = Context(findings, catalog, evidence, resolution.as_of, control.id)
                 outcome = _judge(control, ctx)
             verdicts.append(ControlVerdict(
                 id=control.id, title=control.title, verdict=outcome.verdict,
