@@ -85,7 +85,7 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult)
             result.skipped.append(Skipped(
                 path=path, reason=f"{detector.name} error ({type(exc).__name__}: {exc})"))
             continue
-        where = context_of(path)
+        where = context_of(path) if found.findings else None
         if where is None:
             result.findings.extend(found.findings)
         else:

@@ -11,7 +11,6 @@ detector.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from anke.findings.model import Context
 
@@ -46,7 +45,6 @@ def _components(path: str) -> list[str]:
     return [part for part in re.split(r"!/|/|\\", path) if part and part != "."]
 
 
-@lru_cache(maxsize=4096)
 def context_of(path: str) -> Context | None:
     """The context of a report path (``a.zip!/src/test/java/FooTest.java`` -> test)."""
     parts = _components(path)
