@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from anke.detect.source_api.detector import SourceDetector
 from anke.findings.model import Finding
 from conftest import Detect, summarise
 
@@ -355,3 +356,16 @@ def test_forge_hmac_start_hash(detect: Detect) -> None:
 def test_alias_without_anchor_in_code(detect: Detect) -> None:
     code = "const { eddsa: Curve } = require('elliptic');\nconst ed = new Curve('ed25519');\n"
     assert summarise(detect(code, "javascript")) == [("Ed25519", 2)]
+
+
+DECLARATIONS = """\
+export declare class SM4Engine { encrypt(data: Uint8Array): Uint8Array; }
+export declare function sm3(data: string): string;
+export declare const createHash: (algorithm: 'sha256' | 'md5') => Hash;
+"""
+
+
+def test_type_declarations_are_not_inspected(detector: SourceDetector) -> None:
+    assert not detector.handles("types/index.d.ts", DECLARATIONS.encode())
+    assert detector.detect("types/index.d.ts", DECLARATIONS.encode()).findings == []
+    assert detector.handles("src/index.ts", DECLARATIONS.encode())

@@ -36,6 +36,7 @@ from anke.rules.loader import CompiledRule, LanguageRules, RuleSet
 from anke.rules.model import Language, MatchOn
 
 DETECTOR = "source-api"
+_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,12 @@ class SourceDetector:
         return pattern_set(self.rules, self.catalog)
 
     def handles(self, path: str, head: bytes) -> bool:
-        """True when the member is source code in a supported language."""
-        return spec_for(path, head) is not None
+        """True when the member is source code in a supported language.
+
+        TypeScript declaration files (``.d.ts``) are not: they hold types only, nothing in
+        them runs or implements anything.
+        """
+        return not path.endswith(_DECLARATIONS) and spec_for(path, head) is not None
 
     def detect(self, path: str, data: bytes) -> Detection:
         """Findings in one source file, skipped/degraded notes, and whether it was parsed."""
@@ -79,7 +84,7 @@ class SourceDetector:
 
     def _detect(self, path: str, data: bytes) -> tuple[list[Finding], list[Skipped], bool]:
         spec = spec_for(path, data[:256])
-        if spec is None:
+        if spec is None or path.endswith(_DECLARATIONS):
             return [], [], False
         if b"\x00" in data[:8192]:
             return [], [Skipped(path=path, reason="binary content behind a source extension")], (
@@ -94,8 +99,7 @@ class SourceDetector:
             points.append((_inside(data, hit.end), kind == NAME))
         if not points:
             return [], [], False
-        declarations = path.endswith((".d.ts", ".d.mts", ".d.cts"))  # they call nothing
-        if not self._worth_parsing(data, points, spec.language, declarations):
+        if not self._worth_parsing(data, points, spec.language):
             return [], [], False
         notes: list[Skipped] = []
         if truncated:
@@ -131,8 +135,7 @@ class SourceDetector:
         return _dedupe(found), notes, True
 
     @staticmethod
-    def _worth_parsing(data: bytes, points: list[tuple[int, bool]], language: Language,
-                       declarations: bool = False) -> bool:
+    def _worth_parsing(data: bytes, points: list[tuple[int, bool]], language: Language) -> bool:
         """Whether any hit may be code the second stage can use.
 
         An anchor counts unless it sits in a comment; an algorithm name counts only where it
@@ -148,7 +151,7 @@ class SourceDetector:
             if blocks.inside(offset) or not _maybe_code(data, offset, language,
                                                           strings=not is_name):
                 continue
-            if (not is_name and not declarations) or (is_name and _looks_defined(data, offset)):
+            if not is_name or _looks_defined(data, offset):
                 return True
         return False
 
