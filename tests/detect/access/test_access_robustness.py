@@ -90,6 +90,20 @@ def test_bad_rule_data_is_a_one_line_error(tmp_path: Path) -> None:
         load_yaml_model(bad, IndicatorsData)
 
 
+def test_bad_pattern_regex_is_a_one_line_error() -> None:
+    from anke.detect.access.tables import AccessTables
+    from anke.errors import DataFileError
+    tables = load_tables()
+    rule = tables.indicators.rules[1].model_copy(update={
+        "patterns": (tables.indicators.rules[1].patterns[0].model_copy(
+            update={"regex": "(unclosed"}),)})
+    rules = (tables.indicators.rules[0], rule, *tables.indicators.rules[2:])
+    indicators = tables.indicators.model_copy(update={"rules": rules})
+    broken = AccessTables(tables.files, indicators, tables.secrets)
+    with pytest.raises(DataFileError, match=rf"rules\[1\]\({rule.id}\)\.patterns\[0\]"):
+        broken.compile_all()
+
+
 # a fixed list of standard-library modules: ordinary code with sockets, URLs, passwords
 STDLIB = ["socket.py", "socketserver.py", "ssl.py", "smtplib.py", "ftplib.py", "imaplib.py",
           "poplib.py", "urllib/request.py", "urllib/parse.py", "http/client.py",

@@ -8,11 +8,12 @@ that names the file and the rule.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from anke.cache import built_once, files_key
 from anke.datafile import load_yaml_model
 from anke.errors import DataFileError
 from anke.findings.model import Confidence
@@ -161,19 +162,46 @@ class SecretsData(_Strict):
 
 
 class CompiledPattern:
-    """A rule pattern with its fragments expanded and regexes compiled."""
+    """A rule pattern with its fragments expanded; its regexes are compiled on first use.
+
+    Most patterns never meet a line their triggers select, so a scan compiles only the few it
+    needs; :meth:`AccessTables.compile_all` compiles every one when the data is validated.
+    """
 
     def __init__(self, rule: IndicatorRule, pattern: IndicatorPattern,
                  fragments: dict[str, str]) -> None:
         self.rule = rule
-        self.regex = re.compile(expand(pattern.regex, fragments))
+        self.source = expand(pattern.regex, fragments)
         self.kinds = frozenset(pattern.kinds or rule.kinds)
         self.check = pattern.check or rule.check
         self.confidence = pattern.confidence or rule.confidence
         self.evidence = pattern.evidence or rule.evidence
-        self.near = _compile_near(pattern.near)
-        self.escalate = _compile_near(pattern.escalate or rule.escalate)
-        self.unless = re.compile(rule.unless) if rule.unless else None
+        self._near = pattern.near
+        self._escalate = pattern.escalate or rule.escalate
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern's regex."""
+        return re.compile(self.source)
+
+    @cached_property
+    def near(self) -> CompiledNear | None:
+        """The regex that must match near the line, if any."""
+        return _compile_near(self._near)
+
+    @cached_property
+    def escalate(self) -> CompiledNear | None:
+        """The regex that raises the confidence, if any."""
+        return _compile_near(self._escalate)
+
+    @cached_property
+    def unless(self) -> re.Pattern[str] | None:
+        """The regex that, found on the line, drops the match."""
+        return re.compile(self.rule.unless) if self.rule.unless else None
+
+    def compile_all(self) -> None:
+        """Compile every regex now (raises ``re.error`` on a bad one)."""
+        _ = self.regex, self.near, self.escalate, self.unless
 
     def applies(self, kinds: frozenset[str]) -> bool:
         """Whether the pattern runs on a member of these kinds."""
@@ -220,11 +248,10 @@ class AccessTables:
         for index, rule in enumerate(indicators.rules):
             for number, pattern in enumerate(rule.patterns):
                 try:
-                    self.patterns.append(CompiledPattern(rule, pattern, indicators.fragments))
-                except (ValueError, re.error) as exc:
-                    raise DataFileError(str(DATA_DIR / "indicators.yaml"),
-                                        f"rules[{index}]({rule.id}).patterns[{number}]",
-                                        str(exc)) from None
+                    compiled = CompiledPattern(rule, pattern, indicators.fragments)
+                except ValueError as exc:
+                    raise _pattern_error(index, rule, number, exc) from None
+                self.patterns.append(compiled)
         self.placeholders = [re.compile(p, re.IGNORECASE)
                              for p in indicators.credential_placeholders]
         self.version_context = re.compile(indicators.version_context)
@@ -232,10 +259,40 @@ class AccessTables:
                                     for p in secrets.placeholders]
         self.secret_references = [re.compile(p) for p in secrets.references]
 
+    def compile_all(self) -> None:
+        """Compile every pattern's regexes: a bad one is a one-line data-file error."""
+        rules = self.indicators.rules
+        for compiled in self.patterns:
+            index = next(i for i, rule in enumerate(rules) if rule is compiled.rule)
+            try:
+                compiled.compile_all()
+            except re.error as exc:
+                number = [p for p in self.patterns if p.rule is compiled.rule].index(compiled)
+                raise _pattern_error(index, compiled.rule, number, exc) from None
+
+
+def _pattern_error(index: int, rule: IndicatorRule, number: int,
+                   exc: Exception) -> DataFileError:
+    return DataFileError(str(DATA_DIR / "indicators.yaml"),
+                         f"rules[{index}]({rule.id}).patterns[{number}]", str(exc))
+
+
+def _validated() -> tuple[FilesData, IndicatorsData, SecretsData]:
+    """The three data files, read and checked down to every regex."""
+    data = (load_yaml_model(DATA_DIR / "files.yaml", FilesData),
+            load_yaml_model(DATA_DIR / "indicators.yaml", IndicatorsData),
+            load_yaml_model(DATA_DIR / "secrets.yaml", SecretsData))
+    AccessTables(*data).compile_all()
+    return data
+
 
 @lru_cache(maxsize=1)
 def load_tables() -> AccessTables:
-    """The access detector's data, loaded and checked once."""
-    return AccessTables(load_yaml_model(DATA_DIR / "files.yaml", FilesData),
-                        load_yaml_model(DATA_DIR / "indicators.yaml", IndicatorsData),
-                        load_yaml_model(DATA_DIR / "secrets.yaml", SecretsData))
+    """The access detector's data, loaded and checked once.
+
+    The checked data files are cached in anke's cache directory, keyed by their bytes and
+    this module's; with a cache hit, regexes compile only when first used.
+    """
+    names = ("files.yaml", "indicators.yaml", "secrets.yaml")
+    key = files_key("access-tables", [*(DATA_DIR / n for n in names), Path(__file__)])
+    return AccessTables(*built_once(key, _validated))

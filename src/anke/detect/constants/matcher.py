@@ -15,11 +15,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from anke.cache import read_entry, write_entry
+from anke.cache import built_once, files_key, read_entry, write_entry
 from anke.detect.constants.encode import Anchor, Form, anchors, forms
 from anke.detect.constants.model import Table
-from anke.detect.constants.tables import shipped_tables
+from anke.detect.constants.tables import DATA_DIR, shipped_tables
 from anke.detect.prefilter import HAVE_HYPERSCAN, hyperscan  # one guarded import of hyperscan
 
 
@@ -84,6 +85,10 @@ class Matcher:
         self.min_length = min((len(x) for x in self.literals), default=0)
         self._cached = cached
         self._db: hyperscan.Database | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the hyperscan database (it has a cache entry of its own)."""
+        return {**self.__dict__, "_db": None}
 
     def _key(self) -> str:
         digest = hashlib.sha256(str(getattr(hyperscan, "__version__", "")).encode())
@@ -175,5 +180,14 @@ class Matcher:
 
 @lru_cache(maxsize=1)
 def shipped_matcher() -> Matcher:
-    """The matcher over the shipped tables, built once per process."""
-    return Matcher(shipped_tables())
+    """The matcher over the shipped tables, built once per process.
+
+    Choosing the anchors of every form costs about a tenth of a second, so the built matcher
+    (without its hyperscan database, which is cached on its own) is kept in anke's cache
+    directory, keyed by the tables and the modules that build it.
+    """
+    here = Path(__file__).parent
+    key = files_key("constants-matcher", [*sorted(DATA_DIR.glob("*.yaml")),
+                                          here / "model.py", here / "encode.py",
+                                          Path(__file__)])
+    return built_once(key, lambda: Matcher(shipped_tables()))
