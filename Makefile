@@ -22,10 +22,12 @@ run: $(STAMP)
 	$(BIN)/python -m anke.demo --cache $(CACHE) --package $(DEMO_PKG) --version $(DEMO_VERSION)
 
 # Debian packages the tests use: gcc (C programs with constant tables), dpkg-deb (.deb
-# fixtures) and chromium (the HTML report opened in a headless browser).
+# fixtures), chromium (HTML pages in a headless browser) and postgresql (the service tests
+# start a throw-away cluster of their own; Debian's default cluster is not used).
 system-packages:
 	@missing=""; for tool in gcc:gcc dpkg-deb:dpkg chromium:chromium; do \
 	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
