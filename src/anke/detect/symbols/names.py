@@ -1,6 +1,9 @@
 """Names a native binary carries: exported and imported functions, and read-only strings.
 
-lief parses ELF, PE and Mach-O; a binary lief cannot parse still gives its strings.
+lief parses ELF, PE and Mach-O; a binary lief cannot parse still gives its strings.  Two
+lists of strings are kept: identifier-like strings (``AES-128-CBC``, and the last word of
+a longer string), which are the evidence, and every whole string without spaces
+(``SEED(128)``), which shows whether a string sits in a table of names.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ if TYPE_CHECKING:  # lief takes ~0.5 s to import: only scans that meet a binary 
     import lief
 
 _STRING = re.compile(rb"[A-Za-z0-9][A-Za-z0-9_\-/.]{2,47}(?=\x00)")
+_ENTRY = re.compile(rb"(?<=\x00)[\x21-\x7e]{2,64}(?=\x00)")
 _MAX_SYMBOLS = 200_000
 _READ_ONLY = (".rodata", ".rdata", "__cstring", "__const", ".data.rel.ro")
 
@@ -25,6 +29,7 @@ class BinaryNames:
     exported: list[tuple[str, int | None]] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
     strings: list[tuple[str, int]] = field(default_factory=list)
+    entries: list[tuple[str, int]] = field(default_factory=list)  # whole strings, in order
     notes: list[str] = field(default_factory=list)
 
 
@@ -77,7 +82,9 @@ def read_names(data: bytes, kind: str) -> BinaryNames:
             if isinstance(function.name, str) and function.name:
                 names.imported.append(function.name)
         ranges = _read_only_ranges(binary, len(data)) or ranges
-    for start, end in ranges:
+    for start, end in sorted(ranges):
         for found in _STRING.finditer(data, start, end):
             names.strings.append((found.group().decode("ascii"), found.start()))
+        for found in _ENTRY.finditer(data, start, end):
+            names.entries.append((found.group().decode("ascii"), found.start()))
     return names
