@@ -128,6 +128,12 @@ def test_go_table_and_sm2_hex_strings(detector: ConstantsDetector) -> None:
     ]
 
 
+def test_strings_of_zeros_are_no_curve_parameter(detector: ConstantsDetector) -> None:
+    zero, seven = "0" * 64, "0" * 63 + "7"  # secp256k1's a and b
+    text = f'Py = "{zero}"\nB = "{seven}"\nP = "{zero[:48]}f1{zero[:14]}"\n'
+    assert found(detector, "demo.py", text) == []
+
+
 def test_a_test_key_in_bytes_is_not_md5_or_sha1(detector: ConstantsDetector) -> None:
     key = "0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, " \
           "0x32, 0x10"

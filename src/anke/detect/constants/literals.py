@@ -268,13 +268,22 @@ def _hex_runs(start: int, text: bytes, matcher: Matcher, wide: dict[int, list[Ta
     return out
 
 
+_SMALL_BITS = 64
+
+
 @lru_cache(maxsize=8)
 def _wide(matcher: Matcher) -> dict[int, list[Table]]:
-    """The matcher's whole-integer tables (curve parameters) by value."""
+    """The matcher's whole-integer tables (curve parameters) by value.
+
+    A small value (secp256k1's a = 0 and b = 7) identifies nothing: a string of zeros is not
+    a curve, so tables of values under 2**64 are left out.
+    """
     out: dict[int, list[Table]] = {}
     for table in matcher.tables:
         if table.width > 64 and len(table.values) == 1:
-            out.setdefault(table.values[0], []).append(table)
+            value = table.values[0]
+            if value.bit_length() > _SMALL_BITS:
+                out.setdefault(value, []).append(table)
     return out
 
 
