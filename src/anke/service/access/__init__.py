@@ -1,0 +1,1 @@
+"""Who may see or do what: credentials (passwords, tokens, sessions) and the one policy."""

@@ -1,0 +1,118 @@
+"""What every route depends on: the services, who is asking, and whether they may.
+
+A request is authenticated by a session cookie (web) or an ``Authorization: Bearer`` API
+token (CLI, CI).  Cookie-authenticated requests that change anything must carry the
+session's CSRF token in the ``X-CSRF-Token`` header or a ``csrf_token`` form field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy import select
+
+from anke.service.access.credentials import same, secret_hash
+from anke.service.access.policy import SCOPES, Principal
+from anke.service.db.base import utcnow
+from anke.service.db.tenancy import ApiToken, User, WebSession
+from anke.service.runtime import Services
+
+SESSION_COOKIE = "anke_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def services_of(request: Request) -> Services:
+    """The running service's shared state."""
+    services: Services = request.app.state.services
+    return services
+
+
+def _from_token(services: Services, raw: str) -> Principal | None:
+    with services.database.reader() as session:
+        token = session.execute(select(ApiToken).where(
+            ApiToken.token_hash == secret_hash(raw))).scalar_one_or_none()
+        now = utcnow()
+        if (token is None or token.revoked_at is not None
+                or (token.expires_at is not None and token.expires_at <= now)):
+            return None
+        user = token.user
+        if not user.active:
+            return None
+        token.last_used_at = now
+        return Principal(user.id, user.email, user.org_id, user.role,
+                         frozenset(token.scopes) & frozenset(SCOPES), "token")
+
+
+def _from_session(services: Services, raw: str) -> tuple[Principal, str] | None:
+    with services.database.reader() as session:
+        row = session.execute(select(WebSession).where(
+            WebSession.token_hash == secret_hash(raw))).scalar_one_or_none()
+        if row is None or row.expires_at <= utcnow() or not row.user.active:
+            return None
+        user: User = row.user
+        return (Principal(user.id, user.email, user.org_id, user.role, frozenset(SCOPES),
+                          "session"), row.csrf_token)
+
+
+async def _csrf_value(request: Request) -> str:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """Who is asking, or None for an anonymous request."""
+    services = services_of(request)
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        who = _from_token(services, authorization[7:].strip())
+        if who is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return who
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    found = _from_session(services, cookie)
+    if found is None:
+        return None
+    who, csrf = found
+    if request.method not in _SAFE and not same(await _csrf_value(request), csrf):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
+    request.state.csrf_token = csrf
+    return who
+
+
+async def principal(who: Annotated[Principal | None, Depends(optional_principal)]
+                    ) -> Principal:
+    """Who is asking; 401 when nobody is signed in."""
+    if who is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in or give an API token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+Who = Annotated[Principal, Depends(principal)]
+ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+def authorize(services: Services, who: Principal, action: str,
+              owner_org: int | None = None) -> None:
+    """Raise unless ``who`` may take ``action`` on a thing of ``owner_org``.
+
+    A refused thing of another organisation is answered 404, as if it did not exist, so
+    that ids of other tenants' things cannot be probed; any other refusal is 403.
+    """
+    if services.policy.allows(who, action, owner_org):
+        return
+    if owner_org is not None and owner_org != who.org_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+    raise HTTPException(status.HTTP_403_FORBIDDEN, f"not allowed: {action}")

@@ -1,0 +1,1 @@
+"""The job queue in the database and the worker that runs inspections from it."""

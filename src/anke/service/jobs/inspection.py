@@ -1,0 +1,99 @@
+"""Running one inspection job: decrypt the submission privately, scan it, store the results.
+
+The submission is decrypted into a private temporary directory that is always removed, and
+scanned by the same engine as ``anke scan`` (nothing in it is executed).  The findings and
+the inspection's end are written in one transaction, and only while the job's lease is still
+held, so a job taken over after its worker stalled stores its results once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy.orm import Session
+
+from anke.engine.session import ScanOptions, scan_paths
+from anke.findings.model import Finding, ScanDocument
+from anke.service.audit.chain import Actor, record
+from anke.service.db.base import utcnow
+from anke.service.db.inspections import FindingRecord, Inspection, InspectionStatus
+from anke.service.jobs.queue import Lease, finish, still_held
+from anke.service.runtime import Services
+from anke.service.vault import opened_blob
+
+WORKER = Actor.system("worker")
+
+
+def fingerprint(finding: Finding) -> str:
+    """What identifies a finding across versions: rule, algorithm, evidence and the path
+    inside the submission (the archive's own name, which carries the version, left out)."""
+    inner = finding.path.split("!/", 1)[1] if "!/" in finding.path else finding.path
+    body = json.dumps([finding.rule, finding.algorithm, inner, finding.evidence])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _start(session: Session, inspection_id: int) -> Inspection:
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise LookupError(f"inspection {inspection_id} does not exist")
+    inspection.status = InspectionStatus.RUNNING
+    inspection.started_at = utcnow()
+    return inspection
+
+
+def scan_submission(services: Services, inspection_id: int, jobs: int) -> ScanDocument:
+    """Decrypt the inspection's submission to a private file and scan it."""
+    with services.database.writer() as session:
+        inspection = _start(session, inspection_id)
+        submission = inspection.submission
+        blob = (submission.blob_key, submission.data_key_id, submission.sha256,
+                submission.filename)
+        record(session, WORKER, "source.read", f"submission:{submission.id}",
+               {"inspection": inspection_id, "purpose": "inspection"})
+    with services.database.reader() as session, opened_blob(
+            session, services.keys, services.store, blob[0], blob[1], blob[2],
+            name=blob[3]) as path:
+        return scan_paths([path], ScanOptions(jobs=jobs))
+
+
+def store_results(session: Session, held: Lease, inspection_id: int,
+                  document: ScanDocument) -> bool:
+    """Store the findings and close the inspection, if the lease is still held."""
+    if not still_held(session, held):
+        return False
+    inspection = session.get(Inspection, inspection_id)
+    assert inspection is not None
+    seen: set[str] = set()
+    for finding in document.findings:
+        if finding.id in seen:
+            continue
+        seen.add(finding.id)
+        session.add(FindingRecord(
+            inspection_id=inspection_id, finding_id=finding.id,
+            fingerprint=fingerprint(finding), kind=finding.kind.value,
+            detector=finding.detector, rule=finding.rule, algorithm=finding.algorithm,
+            confidence=finding.confidence.value, path=finding.path, line=finding.line,
+            data=finding.model_dump(mode="json", exclude_none=True)))
+    inspection.status = InspectionStatus.DONE
+    inspection.finished_at = utcnow()
+    inspection.stats = document.stats.model_dump(mode="json")
+    inspection.stats["findings"] = len(seen)
+    finish(session, held)
+    record(session, WORKER, "inspection.finish", f"inspection:{inspection_id}",
+           {"findings": len(seen), "job": held.job_id, "attempt": held.attempt})
+    return True
+
+
+def fail(session: Session, held: Lease, inspection_id: int, error: str) -> None:
+    """Record a failed attempt: the job fails for good only after its last attempt."""
+    if not still_held(session, held):
+        return
+    inspection = session.get(Inspection, inspection_id)
+    assert inspection is not None
+    inspection.status = InspectionStatus.FAILED
+    inspection.finished_at = utcnow()
+    inspection.error = error[:2000]
+    finish(session, held, error=error[:2000])
+    record(session, WORKER, "inspection.fail", f"inspection:{inspection_id}",
+           {"error": error[:500]})
