@@ -15,6 +15,7 @@ from anke import __version__
 from anke.cli.check_command import add_check_parser
 from anke.cli.rulebook_command import add_rulebook_parser
 from anke.cli.scan_command import add_scan_parser
+from anke.cli.service_command import add_service_parsers
 from anke.errors import AnkeError
 
 EXIT_OK = 0
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scan_parser(commands)
     add_check_parser(commands)
     add_rulebook_parser(commands)
+    add_service_parsers(commands)
     return parser
 
 
