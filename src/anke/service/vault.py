@@ -76,20 +76,25 @@ def put_blob(session: Session, keys: MasterKeys, store: BlobStore, org_id: int,
     return StoredBlob(blob_key, key_id, info)
 
 
-@contextmanager
-def opened_blob(session: Session, keys: MasterKeys, store: BlobStore, blob_key: str,
-                data_key_id: int, sha256: str, name: str = "") -> Iterator[Path]:
-    """The blob decrypted and checked into a private temporary file, removed afterwards.
-
-    ``name`` (made safe) names the file, so that findings read ``name!/member``.
-    """
+def data_key(session: Session, keys: MasterKeys, data_key_id: int) -> bytes:
+    """The unwrapped data key of row ``data_key_id``."""
     row = session.get(DataKey, data_key_id)
     if row is None:
         raise LookupError(f"data key {data_key_id} is missing")
-    data_key = _unwrapped(keys, row)
+    return _unwrapped(keys, row)
+
+
+@contextmanager
+def opened_blob(store: BlobStore, blob_key: str, key: bytes, sha256: str,
+                name: str = "") -> Iterator[Path]:
+    """The blob decrypted and checked into a private temporary file, removed afterwards.
+
+    ``name`` (made safe) names the file, so that findings read ``name!/member``.  No
+    database session is needed (or held) while the file is in use.
+    """
     with tempfile.TemporaryDirectory(prefix="anke-blob-") as directory:
         with store.open_read(blob_key) as source:
-            path = decrypt_to_tempfile(source, data_key, directory, expected_sha256=sha256)
+            path = decrypt_to_tempfile(source, key, directory, expected_sha256=sha256)
         safe = safe_name(name)
         if safe:
             path = path.rename(path.with_name(safe))

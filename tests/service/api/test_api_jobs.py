@@ -13,7 +13,7 @@ from anke.service.db.inspections import FindingRecord, Job, JobState
 from anke.service.jobs.queue import Lease, lease_next
 from anke.service.jobs.worker import Worker
 from anke.service.protect import MasterKey, load_master_keys
-from anke.service.vault import opened_blob, rotate_master_key
+from anke.service.vault import data_key, opened_blob, rotate_master_key
 from service_factory import APP_JS, World, tarball
 
 
@@ -95,6 +95,7 @@ def test_master_key_rotation_rewraps_and_blobs_still_open(world: World,
         row = session.get(Submission, submission_id)
         assert row is not None
         only_new = load_master_keys({"ANKE_MASTER_KEY": new.key.hex()})
-        with opened_blob(session, only_new, world.services.store, row.blob_key,
-                         row.data_key_id, row.sha256, row.filename) as path:
+        key = data_key(session, only_new, row.data_key_id)
+        with opened_blob(world.services.store, row.blob_key, key, row.sha256,
+                         row.filename) as path:
             assert path.name == "p-2.0.tgz" and path.stat().st_size == row.size

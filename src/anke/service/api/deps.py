@@ -7,10 +7,11 @@ session's CSRF token in the ``X-CSRF-Token`` header or a ``csrf_token`` form fie
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from anke.service.access.credentials import same, secret_hash
 from anke.service.access.policy import SCOPES, Principal
@@ -21,6 +22,7 @@ from anke.service.runtime import Services
 SESSION_COOKIE = "anke_session"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+_LAST_USED_STEP = timedelta(minutes=1)
 
 
 def services_of(request: Request) -> Services:
@@ -30,19 +32,23 @@ def services_of(request: Request) -> Services:
 
 
 def _from_token(services: Services, raw: str) -> Principal | None:
+    now = utcnow()
     with services.database.reader() as session:
         token = session.execute(select(ApiToken).where(
             ApiToken.token_hash == secret_hash(raw))).scalar_one_or_none()
-        now = utcnow()
         if (token is None or token.revoked_at is not None
-                or (token.expires_at is not None and token.expires_at <= now)):
+                or (token.expires_at is not None and token.expires_at <= now)
+                or not token.user.active):
             return None
         user = token.user
-        if not user.active:
-            return None
-        token.last_used_at = now
-        return Principal(user.id, user.email, user.org_id, user.role,
-                         frozenset(token.scopes) & frozenset(SCOPES), "token")
+        who = Principal(user.id, user.email, user.org_id, user.role,
+                        frozenset(token.scopes) & frozenset(SCOPES), "token")
+        stale = token.last_used_at is None or now - token.last_used_at > _LAST_USED_STEP
+    if stale:  # written at most once a minute, in a writer, not on every request
+        with services.database.writer() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == token.id)
+                            .values(last_used_at=now))
+    return who
 
 
 def _from_session(services: Services, raw: str) -> tuple[Principal, str] | None:

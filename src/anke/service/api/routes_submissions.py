@@ -21,7 +21,7 @@ from anke.service.db.products import ProductVersion, Submission
 from anke.service.jobs.queue import INSPECTION, enqueue
 from anke.service.protect import TooLarge
 from anke.service.runtime import Services
-from anke.service.vault import opened_blob, put_blob, safe_name
+from anke.service.vault import data_key, opened_blob, put_blob, safe_name
 
 router = APIRouter(prefix="/api", tags=["submissions"])
 _DOWNLOAD_CHUNK = 1 << 20
@@ -102,13 +102,13 @@ def download(submission_id: int, who: Who, services: ServicesDep) -> StreamingRe
     """The submitted bytes, decrypted and checked; every download is audited."""
     submission = submission_of(services, who, submission_id, "source.read")
     with services.database.writer() as session:
+        key = data_key(session, services.keys, submission.data_key_id)
         record(session, actor(who), "source.read", f"submission:{submission.id}",
                {"purpose": "download"})
 
     def chunks() -> Iterator[bytes]:
-        with services.database.reader() as session, opened_blob(
-                session, services.keys, services.store, submission.blob_key,
-                submission.data_key_id, submission.sha256) as path, path.open("rb") as handle:
+        with opened_blob(services.store, submission.blob_key, key,
+                         submission.sha256) as path, path.open("rb") as handle:
             while piece := handle.read(_DOWNLOAD_CHUNK):
                 yield piece
 

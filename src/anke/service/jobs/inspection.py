@@ -20,7 +20,7 @@ from anke.service.db.base import utcnow
 from anke.service.db.inspections import FindingRecord, Inspection, InspectionStatus
 from anke.service.jobs.queue import Lease, finish, still_held
 from anke.service.runtime import Services
-from anke.service.vault import opened_blob
+from anke.service.vault import data_key, opened_blob
 
 WORKER = Actor.system("worker")
 
@@ -47,13 +47,11 @@ def scan_submission(services: Services, inspection_id: int, jobs: int) -> ScanDo
     with services.database.writer() as session:
         inspection = _start(session, inspection_id)
         submission = inspection.submission
-        blob = (submission.blob_key, submission.data_key_id, submission.sha256,
-                submission.filename)
+        key = data_key(session, services.keys, submission.data_key_id)
+        blob = (submission.blob_key, submission.sha256, submission.filename)
         record(session, WORKER, "source.read", f"submission:{submission.id}",
                {"inspection": inspection_id, "purpose": "inspection"})
-    with services.database.reader() as session, opened_blob(
-            session, services.keys, services.store, blob[0], blob[1], blob[2],
-            name=blob[3]) as path:
+    with opened_blob(services.store, blob[0], key, blob[1], name=blob[2]) as path:
         return scan_paths([path], ScanOptions(jobs=jobs))
 
 
