@@ -245,6 +245,7 @@ class AccessTables:
         self.indicators = indicators
         self.secrets = secrets
         self.patterns: list[CompiledPattern] = []
+        self._places: list[tuple[int, int]] = []  # (rule index, pattern number) of each
         for index, rule in enumerate(indicators.rules):
             for number, pattern in enumerate(rule.patterns):
                 try:
@@ -252,6 +253,7 @@ class AccessTables:
                 except ValueError as exc:
                     raise _pattern_error(index, rule, number, exc) from None
                 self.patterns.append(compiled)
+                self._places.append((index, number))
         self.placeholders = [re.compile(p, re.IGNORECASE)
                              for p in indicators.credential_placeholders]
         self.version_context = re.compile(indicators.version_context)
@@ -261,13 +263,10 @@ class AccessTables:
 
     def compile_all(self) -> None:
         """Compile every pattern's regexes: a bad one is a one-line data-file error."""
-        rules = self.indicators.rules
-        for compiled in self.patterns:
-            index = next(i for i, rule in enumerate(rules) if rule is compiled.rule)
+        for compiled, (index, number) in zip(self.patterns, self._places, strict=True):
             try:
                 compiled.compile_all()
             except re.error as exc:
-                number = [p for p in self.patterns if p.rule is compiled.rule].index(compiled)
                 raise _pattern_error(index, compiled.rule, number, exc) from None
 
 
