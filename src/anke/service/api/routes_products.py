@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from anke.service.api.deps import ServicesDep, Who, authorize
+from anke.service.api.owned import owned
 from anke.service.api.routes_auth import actor
 from anke.service.api.schemas import ProductIn, ProductOut, VersionIn, VersionOut
 from anke.service.audit.chain import record
@@ -50,13 +51,7 @@ def create_product(body: ProductIn, who: Who, services: ServicesDep) -> Product:
 
 def product_of(services: ServicesDep, who: Who, product_id: int, action: str) -> Product:
     """The product, if it exists and ``who`` may take ``action`` on it (else 404/403)."""
-    with services.database.reader() as session:
-        product = session.execute(select(Product).options(selectinload(Product.versions))
-                                  .where(Product.id == product_id)).scalar_one_or_none()
-    if product is None:
-        raise HTTPException(404, "not found")
-    authorize(services, who, action, product.vendor_id)
-    return product
+    return owned(services, who, Product, product_id, action, [selectinload(Product.versions)])
 
 
 @router.get("/products/{product_id}", response_model=ProductOut)

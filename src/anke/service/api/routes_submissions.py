@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from anke.service.access.policy import Principal
 from anke.service.api.deps import ServicesDep, Who, authorize
+from anke.service.api.owned import load_owned, owned
 from anke.service.api.routes_auth import actor
 from anke.service.api.schemas import FindingOut, InspectionOut, SubmissionOut
 from anke.service.api.upload import BodyReader
@@ -27,17 +28,10 @@ router = APIRouter(prefix="/api", tags=["submissions"])
 _DOWNLOAD_CHUNK = 1 << 20
 
 
-def _owner_of_version(services: Services, version_id: int) -> int:
-    with services.database.reader() as session:
-        version = session.get(ProductVersion, version_id)
-        if version is None:
-            raise HTTPException(404, "not found")
-        return version.product.vendor_id
-
-
 def _store(services: Services, who: Principal, version_id: int, filename: str,
            body: BodyReader) -> Submission:
-    owner = _owner_of_version(services, version_id)
+    with services.database.reader() as session:
+        owner = load_owned(session, ProductVersion, version_id)[1]
     authorize(services, who, "submission.create", owner)
     settings = services.settings
     with services.database.writer() as session:
@@ -80,13 +74,7 @@ async def upload(version_id: int, request: Request, who: Who, services: Services
 def submission_of(services: Services, who: Principal, submission_id: int,
                   action: str) -> Submission:
     """The submission, if ``who`` may take ``action`` on it (else 404/403)."""
-    with services.database.reader() as session:
-        submission = session.get(Submission, submission_id)
-        if submission is None:
-            raise HTTPException(404, "not found")
-        owner = submission.version.product.vendor_id
-    authorize(services, who, action, owner)
-    return submission
+    return owned(services, who, Submission, submission_id, action)
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
@@ -135,13 +123,7 @@ def start_inspection(submission_id: int, who: Who, services: ServicesDep) -> Ins
 def inspection_of(services: Services, who: Principal, inspection_id: int,
                   action: str) -> Inspection:
     """The inspection, if ``who`` may take ``action`` on it (else 404/403)."""
-    with services.database.reader() as session:
-        inspection = session.get(Inspection, inspection_id)
-        if inspection is None:
-            raise HTTPException(404, "not found")
-        owner = inspection.submission.version.product.vendor_id
-    authorize(services, who, action, owner)
-    return inspection
+    return owned(services, who, Inspection, inspection_id, action)
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionOut)
