@@ -369,3 +369,16 @@ def test_type_declarations_are_not_inspected(detector: SourceDetector) -> None:
     assert not detector.handles("types/index.d.ts", DECLARATIONS.encode())
     assert detector.detect("types/index.d.ts", DECLARATIONS.encode()).findings == []
     assert detector.handles("src/index.ts", DECLARATIONS.encode())
+
+
+def test_a_digest_size_hung_on_a_wider_hash_defines_the_truncated_variant(
+        detect: Detect) -> None:
+    code = (
+        "forge.sha512.sha224 = forge.sha512.sha224 || {\n"
+        "  create: function() { return sha512.create('SHA-512/224'); }\n"
+        "};\n"
+        "forge.sha384 = forge.sha512.sha384 = forge.sha512.sha384 || {};\n"
+    )
+    found = {a for a, _ in summarise(detect(code, "javascript"))}
+    assert "SHA-512/224" in found and "SHA-224" not in found
+    assert "SHA-384" in found

@@ -70,3 +70,20 @@ def implemented(name: str, reader: NameReader, catalog: Catalog, *,
             continue  # liste_des_produits, dh_lease_time: a short name among plain words
         found.append(algorithm)
     return found
+
+
+def truncated_variant(owner: str, algorithm: str, reader: NameReader, catalog: Catalog) -> str:
+    """The truncated hash a definition named ``algorithm`` on a hash ``owner`` defines.
+
+    ``sha512.sha224 = ...`` defines SHA-512/224 (FIPS 180-4, section 6.7), not SHA-224: a
+    digest size hung on a wider hash names that hash cut to the size, when the catalog
+    knows such a variant.  Anything else is returned unchanged.
+    """
+    wider = reader.read(owner).algorithms
+    if len(wider) != 1 or wider[0] == algorithm:
+        return algorithm
+    bits = re.search(r"(\d{3})$", algorithm)
+    if bits is None:
+        return algorithm
+    variant = catalog.algorithm(f"{wider[0]}/{bits.group(1)}")
+    return variant.name if variant is not None else algorithm

@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from anke.catalog import Catalog
 from anke.detect.base import Detection
-from anke.detect.implementations import implemented
+from anke.detect.implementations import implemented, truncated_variant
 from anke.detect.source_api.definitions import (
     definition_at,
     has_crypto_context,
@@ -285,6 +285,10 @@ class SourceDetector:
             return  # getters and properties are about an algorithm, not of it
         algorithms = implemented(name, self.reader, self.catalog,
                                  context=has_crypto_context(defined))
+        owner = _qualifier(name_node)
+        if owner:
+            algorithms = [truncated_variant(owner, a, self.reader, self.catalog)
+                          for a in algorithms]
         line, column = position.of(name_node)
         evidence = headline(defined)
         for algorithm in algorithms:
@@ -305,6 +309,15 @@ def _encloses(outer: Use, inner: Use) -> bool:
             and bool(inner.algorithms) and set(inner.algorithms) <= set(outer.algorithms))
 
 
+def _qualifier(name: Node) -> str:
+    """The member a defined name hangs on: ``sha512`` for ``forge.sha512.sha224 = ...``."""
+    parent = name.parent
+    owner = parent.child_by_field_name("object") if parent is not None else None
+    if owner is None or owner == name:
+        return ""
+    last = owner.child_by_field_name("property") or owner.child_by_field_name("attribute")
+    node = last if last is not None else owner
+    return node.text.decode("utf-8", "replace") if node.text and len(node.text) < 64 else ""
 
 
 def _is_property(definition: Node) -> bool:
