@@ -10,16 +10,33 @@ stored once.
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from anke.service.db.base import utcnow
 from anke.service.db.inspections import Job, JobState
 
 INSPECTION = "inspection"
+_queued = threading.Event()  # set when this process commits a new job
+
+
+def _notify(_session: Session) -> None:
+    _queued.set()
+
+
+def wait_for_work(timeout: float) -> bool:
+    """Wait until this process queues a job or ``timeout`` passes; True when woken.
+
+    Workers in the same process as the web server start a new job at once instead of at
+    their next poll; workers elsewhere still poll.
+    """
+    woken = _queued.wait(timeout)
+    _queued.clear()
+    return woken
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,7 @@ def enqueue(session: Session, kind: str, inspection_id: int | None = None,
     job = Job(kind=kind, inspection_id=inspection_id, max_attempts=max_attempts)
     session.add(job)
     session.flush()
+    event.listen(session, "after_commit", _notify, once=True)
     return job
 
 

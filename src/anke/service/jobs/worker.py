@@ -14,7 +14,14 @@ from collections.abc import Callable
 
 from anke.errors import AnkeError
 from anke.service.jobs.inspection import fail, scan_submission, store_results
-from anke.service.jobs.queue import INSPECTION, Lease, finish, heartbeat, lease_next
+from anke.service.jobs.queue import (
+    INSPECTION,
+    Lease,
+    finish,
+    heartbeat,
+    lease_next,
+    wait_for_work,
+)
 from anke.service.runtime import Services
 
 log = logging.getLogger("anke.worker")
@@ -84,5 +91,5 @@ class Worker:
             except Exception as exc:  # the database went away: wait and try again
                 log.error("worker: %s", exc)
                 worked = False
-            if not worked:
-                self.stop.wait(self.poll)
+            if not worked and not self.stop.is_set():
+                wait_for_work(self.poll)
