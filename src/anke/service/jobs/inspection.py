@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from anke.engine.session import ScanOptions, scan_paths
@@ -23,6 +24,7 @@ from anke.service.runtime import Services
 from anke.service.vault import data_key, opened_blob
 
 WORKER = Actor.system("worker")
+_INSERT_BATCH = 5000  # findings per multi-row INSERT
 
 
 def fingerprint(finding: Finding) -> str:
@@ -63,16 +65,23 @@ def store_results(session: Session, held: Lease, inspection_id: int,
     inspection = session.get(Inspection, inspection_id)
     assert inspection is not None
     seen: set[str] = set()
+    rows: list[dict[str, object]] = []
     for finding in document.findings:
         if finding.id in seen:
             continue
         seen.add(finding.id)
-        session.add(FindingRecord(
-            inspection_id=inspection_id, finding_id=finding.id,
-            fingerprint=fingerprint(finding), kind=finding.kind.value,
-            detector=finding.detector, rule=finding.rule, algorithm=finding.algorithm,
-            confidence=finding.confidence.value, path=finding.path, line=finding.line,
-            data=finding.model_dump(mode="json", exclude_none=True)))
+        rows.append({
+            "inspection_id": inspection_id, "finding_id": finding.id,
+            "fingerprint": fingerprint(finding), "kind": finding.kind.value,
+            "detector": finding.detector, "rule": finding.rule,
+            "algorithm": finding.algorithm, "confidence": finding.confidence.value,
+            "path": finding.path, "line": finding.line,
+            "data": finding.model_dump(mode="json", exclude_none=True)})
+        if len(rows) >= _INSERT_BATCH:
+            session.execute(insert(FindingRecord), rows)
+            rows = []
+    if rows:
+        session.execute(insert(FindingRecord), rows)
     inspection.status = InspectionStatus.DONE
     inspection.finished_at = utcnow()
     inspection.stats = document.stats.model_dump(mode="json")
