@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from anke.service.db.base import utcnow
 from anke.service.db.keys import DataKey
+from anke.service.db.session import Database
 from anke.service.protect import (
     BlobStore,
     EncryptedInfo,
@@ -66,10 +68,28 @@ def _unwrapped(keys: MasterKeys, row: DataKey) -> bytes:
                   data_key_context(row.org_id, row.generation))
 
 
-def put_blob(session: Session, keys: MasterKeys, store: BlobStore, org_id: int,
+def organisation_key(database: Database, keys: MasterKeys, org_id: int) -> tuple[int, bytes]:
+    """The organisation's active data key, read in a reader; a writer only to make it."""
+    with database.reader() as session:
+        row = session.execute(select(DataKey).where(DataKey.org_id == org_id, DataKey.active)
+                              .order_by(DataKey.generation.desc())).scalars().first()
+    if row is not None:
+        return row.id, _unwrapped(keys, row)
+    try:
+        with database.writer() as session:
+            return active_data_key(session, keys, org_id)
+    except IntegrityError:  # another upload made it first
+        with database.reader() as session:
+            return active_data_key(session, keys, org_id)
+
+
+def put_blob(database: Database, keys: MasterKeys, store: BlobStore, org_id: int,
              source: BinaryIO, cipher: str, max_bytes: int | None) -> StoredBlob:
-    """Encrypt ``source`` into a new blob of ``org_id``; nothing is left behind on error."""
-    key_id, data_key = active_data_key(session, keys, org_id)
+    """Encrypt ``source`` into a new blob of ``org_id``; nothing is left behind on error.
+
+    No transaction is held while the bytes stream in: a slow upload blocks no writer.
+    """
+    key_id, data_key = organisation_key(database, keys, org_id)
     blob_key = new_blob_key()
     with store.open_write(blob_key) as sink:
         info = encrypt_stream(source, sink, data_key, cipher, max_bytes=max_bytes)

@@ -7,7 +7,6 @@ from typing import Annotated, BinaryIO, cast
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from anke.service.access.policy import Principal
@@ -15,41 +14,50 @@ from anke.service.api.deps import ServicesDep, Who, authorize
 from anke.service.api.owned import load_owned, owned
 from anke.service.api.routes_auth import actor
 from anke.service.api.schemas import FindingOut, InspectionOut, SubmissionOut
+from anke.service.api.schemas_triage import finding_out
 from anke.service.api.upload import BodyReader
 from anke.service.audit.chain import record
-from anke.service.db.inspections import FindingRecord, Inspection
+from anke.service.db.inspections import Inspection
 from anke.service.db.products import ProductVersion, Submission
 from anke.service.jobs.queue import INSPECTION, enqueue
+from anke.service.manifest import ManifestPage, manifest_page, upload_copy
+from anke.service.manifest import counts as manifest_counts
 from anke.service.protect import TooLarge
 from anke.service.runtime import Services
+from anke.service.triage import findings_with_triage
 from anke.service.vault import data_key, opened_blob, put_blob, safe_name
 
 router = APIRouter(prefix="/api", tags=["submissions"])
 _DOWNLOAD_CHUNK = 1 << 20
 
 
-def _store(services: Services, who: Principal, version_id: int, filename: str,
-           body: BodyReader) -> Submission:
+def store_submission(services: Services, who: Principal, version_id: int, filename: str,
+                     body: BodyReader) -> Submission:
+    """Authorize, encrypt ``body`` into a blob and record the submission (API and web)."""
     with services.database.reader() as session:
         owner = load_owned(session, ProductVersion, version_id)[1]
     authorize(services, who, "submission.create", owner)
     settings = services.settings
-    with services.database.writer() as session:
+    with upload_copy() as copy:
         try:
-            stored = put_blob(session, services.keys, services.store, owner,
-                              cast(BinaryIO, body),
+            stored = put_blob(services.database, services.keys, services.store, owner,
+                              copy.reading(cast(BinaryIO, body)),
                               settings.blob_cipher, settings.max_upload_bytes)
         except TooLarge:
-            raise HTTPException(413, f"larger than {settings.max_upload_bytes} bytes") from None
+            raise HTTPException(413, f"larger than {settings.max_upload_bytes} bytes"
+                                ) from None
+        manifest = copy.manifest(filename)  # no session held while the archive is read
+    with services.database.writer() as session:
         submission = Submission(version_id=version_id, uploaded_by=who.user_id,
                                 filename=filename, size=stored.info.size,
                                 sha256=stored.info.sha256, blob_key=stored.key,
-                                data_key_id=stored.data_key_id, cipher=stored.info.cipher)
+                                data_key_id=stored.data_key_id, cipher=stored.info.cipher,
+                                manifest=manifest)
         session.add(submission)
         session.flush()
         record(session, actor(who), "submission.create", f"submission:{submission.id}",
                {"version": version_id, "filename": filename, "size": submission.size,
-                "sha256": submission.sha256})
+                "sha256": submission.sha256, "members": manifest_counts(manifest)[0]})
         return submission
 
 
@@ -68,7 +76,7 @@ async def upload(version_id: int, request: Request, who: Who, services: Services
     if declared and declared.isdigit() and int(declared) > services.settings.max_upload_bytes:
         raise HTTPException(413, f"larger than {services.settings.max_upload_bytes} bytes")
     body = BodyReader(request.stream().__aiter__())
-    return await run_in_threadpool(_store, services, who, version_id, name, body)
+    return await run_in_threadpool(store_submission, services, who, version_id, name, body)
 
 
 def submission_of(services: Services, who: Principal, submission_id: int,
@@ -81,6 +89,15 @@ def submission_of(services: Services, who: Principal, submission_id: int,
 def get_submission(submission_id: int, who: Who, services: ServicesDep) -> Submission:
     """A submission's facts."""
     return submission_of(services, who, submission_id, "submission.read")
+
+
+@router.get("/submissions/{submission_id}/manifest", response_model=ManifestPage)
+def get_manifest(submission_id: int, who: Who, services: ServicesDep,
+                 limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> ManifestPage:
+    """A submission's members (path, size, SHA-256) and skipped members with the reason."""
+    submission = submission_of(services, who, submission_id, "submission.read")
+    return manifest_page(submission.id, submission.manifest, limit, offset)
 
 
 @router.get("/submissions/{submission_id}/content",
@@ -135,11 +152,10 @@ def get_inspection(inspection_id: int, who: Who, services: ServicesDep) -> Inspe
 @router.get("/inspections/{inspection_id}/findings", response_model=list[FindingOut])
 def list_findings(inspection_id: int, who: Who, services: ServicesDep,
                   limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> list[FindingRecord]:
-    """An inspection's findings, with their code context (evidence)."""
-    inspection_of(services, who, inspection_id, "findings.read")
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[FindingOut]:
+    """An inspection's findings, with their code context (evidence) and triage."""
+    inspection = inspection_of(services, who, inspection_id, "findings.read")
+    product_id = inspection.submission.version.product_id
     with services.database.reader() as session:
-        return list(session.execute(select(FindingRecord)
-                                    .where(FindingRecord.inspection_id == inspection_id)
-                                    .order_by(FindingRecord.id).limit(limit).offset(offset))
-                    .scalars())
+        rows = findings_with_triage(session, inspection_id, product_id, limit, offset)
+    return [finding_out(finding, triage) for finding, triage in rows]

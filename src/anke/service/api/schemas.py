@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from anke.service.db.tenancy import OrgKind, Role
+from anke.service.manifest import counts as manifest_counts
 
 
 class _In(BaseModel):
@@ -145,8 +146,20 @@ class SubmissionOut(_Out):
     size: int
     sha256: str
     cipher: str
-    manifest: list[dict[str, object]]
+    manifest: list[dict[str, object]] = Field(exclude=True)  # GET .../manifest lists it
     created_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def members(self) -> int:
+        """How many members the manifest lists."""
+        return manifest_counts(self.manifest)[0]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def skipped(self) -> int:
+        """How many members were not unpacked (with the reason in the manifest)."""
+        return manifest_counts(self.manifest)[1]
 
 
 class InspectionOut(_Out):
@@ -162,12 +175,25 @@ class InspectionOut(_Out):
     error: str
 
 
+class FindingTriage(_Out):
+    """The decision on a finding, taken on this or another version of the product;
+    ``expired`` when its expiry date has passed (it no longer counts then)."""
+
+    status: str
+    reason: str
+    expires_on: date | None
+    decided_by: int
+    decided_at: datetime
+    expired: bool = False
+
+
 class FindingOut(_Out):
-    """A stored finding: the Finding contract's fields in ``data``."""
+    """A stored finding: the Finding contract's fields in ``data``, and its triage."""
 
     id: int
     fingerprint: str
     data: dict[str, object]
+    triage: FindingTriage | None = None
 
 
 class AuditVerification(_Out):
