@@ -26,12 +26,21 @@ def _serve(args: argparse.Namespace) -> int:
     from anke.service.api.app import create_app
     from anke.service.jobs.worker import Worker
     services = _services()
+    banner = ""
+    if args.demo:
+        from pathlib import Path
+
+        from anke.service.demo.start import prepare_demo
+        banner = prepare_demo(services, Path(args.demo_cache) if args.demo_cache else None,
+                              f"http://{args.host}:{args.port}")
     worker = None
     if not args.no_worker:
         worker = Worker(services, jobs=args.jobs)
         threading.Thread(target=worker.run, name="anke-worker", daemon=True).start()
     sys.stderr.write(f"anke: serving on http://{args.host}:{args.port} "
                      f"(data in {services.settings.data_dir})\n")
+    sys.stdout.write(banner)
+    sys.stdout.flush()
     try:
         uvicorn.run(create_app(services), host=args.host, port=args.port, log_level="warning")
     finally:
@@ -73,14 +82,18 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _keys_rotate(args: argparse.Namespace) -> int:
+    from anke.service.audit.chain import Actor, record
+    from anke.service.signing import rewrap_signing_keys
     from anke.service.vault import rotate_master_key
     services = _services()
     with services.database.writer() as session:
         count = rotate_master_key(session, services.keys)
-        from anke.service.audit.chain import Actor, record
+        signing = rewrap_signing_keys(session, services.keys)
         record(session, Actor.system("anke keys rotate"), "keys.rotate", "master-key",
-               {"rewrapped": count, "master_key_id": services.keys.current.id})
-    print(f"re-wrapped {count} data keys under master key {services.keys.current.id}")
+               {"rewrapped": count, "signing_keys": signing,
+                "master_key_id": services.keys.current.id})
+    print(f"re-wrapped {count} data keys and {signing} signing keys under master key "
+          f"{services.keys.current.id}")
     return 0
 
 
@@ -120,6 +133,10 @@ def add_service_parsers(commands: Any) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not run a worker inside")
     serve.add_argument("-j", "--jobs", type=int, default=1, help="processes per inspection")
+    serve.add_argument("--demo", action="store_true",
+                       help="seed the demo first (once; downloads its packages on first run)")
+    serve.add_argument("--demo-cache", default=None, metavar="DIR",
+                       help="where the demo's downloads are kept (default: the data directory)")
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser("worker", help="run inspections from the queue")

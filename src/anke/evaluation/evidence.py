@@ -101,6 +101,14 @@ class Evidence:
     triage: dict[str, Triage] = field(default_factory=dict)
     digests: dict[str, str | None] = field(default_factory=dict)  # document -> actual SHA-256
 
+    @classmethod
+    def held(cls, attestations: list[Attestation], triage: list[Triage]) -> Evidence:
+        """Evidence whose documents a store keeps and checks itself (the service's vault
+        verifies each blob's SHA-256 when it opens it), so each recorded digest stands as
+        the document's actual one; no files are read."""
+        return cls(list(attestations), {item.finding: item for item in triage},
+                   {item.document: item.sha256.lower() for item in attestations})
+
     def state(self, attestation: Attestation, as_of: dt.date) -> AttestationState:
         """Whether the attestation can stand as evidence on ``as_of``, and why not."""
         problems: list[str] = []

@@ -29,7 +29,8 @@ class Evaluation(Base):
     """A product version judged against a rulebook version as of a date.
 
     ``result`` is the evaluation JSON; ``digest`` is the SHA-256 of its canonical form, and
-    ``signature`` an Ed25519 signature over the signed statement (see ``signing``).
+    ``signature`` an Ed25519 signature over ``statement``, the canonical JSON that names what
+    was signed (see ``signing``).
     """
 
     __tablename__ = "evaluation"
@@ -50,6 +51,7 @@ class Evaluation(Base):
     signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_key.id"),
                                                        nullable=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    statement: Mapped[str | None] = mapped_column(Text, nullable=True)  # the signed text
 
     version: Mapped[ProductVersion] = relationship()
 

@@ -371,6 +371,7 @@ def upgrade() -> None:
         sa.Column("signed_at", anke.service.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("signing_key_id", sa.Integer(), nullable=True),
         sa.Column("signature", sa.LargeBinary(), nullable=True),
+        sa.Column("statement", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user_account.id"], name=op.f("fk_evaluation_created_by_user_account")
         ),
