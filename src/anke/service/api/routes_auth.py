@@ -15,36 +15,39 @@ from anke.service.access.credentials import (
     new_secret,
     secret_hash,
 )
-from anke.service.access.policy import SCOPES
+from anke.service.access.policy import SCOPES, Principal
 from anke.service.api.deps import SESSION_COOKIE, ServicesDep, Who, authorize
 from anke.service.api.schemas import Me, NewToken, SignIn, TokenIn, TokenOut
 from anke.service.audit.chain import Actor, record
 from anke.service.db.base import utcnow
 from anke.service.db.tenancy import ApiToken, User, WebSession
+from anke.service.runtime import Services
 
 router = APIRouter(prefix="/api", tags=["session"])
 # checked against when the e-mail is unknown, so both paths cost one argon2 verification
 _DUMMY_HASH = hash_password("not a password of anyone")
 
 
-def actor(who: Who) -> Actor:
+def actor(who: Principal) -> Actor:
     """The audit actor for a principal."""
     return Actor(who.user_id, who.email, who.org_id)
 
 
-@router.post("/session", response_model=Me)
-def sign_in(body: SignIn, request: Request, response: Response, services: ServicesDep) -> Me:
-    """Check e-mail and password; set the session cookie (HttpOnly, SameSite=Lax)."""
+def open_session(services: Services, request: Request, response: Response, email: str,
+                 password: str) -> tuple[User, str]:
+    """Check e-mail and password, record a new web session and set its cookie on
+    ``response`` (HttpOnly, SameSite=Lax, Secure over HTTPS); the user and the session's
+    CSRF token.  401 when the e-mail or password is wrong.  Used by the API and the web."""
     with services.database.writer() as session:
-        user = session.execute(select(User).where(User.email == body.email.lower())
+        user = session.execute(select(User).where(User.email == email.lower())
                                ).scalar_one_or_none()
-        ok = check_password(user.password_hash if user else _DUMMY_HASH, body.password)
+        ok = check_password(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not ok or not user.active:
-            record(session, Actor(None, body.email.lower()[:254], None), "session.refused",
+            record(session, Actor(None, email.lower()[:254], None), "session.refused",
                    "session", {})
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong e-mail or password")
         if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(body.password)
+            user.password_hash = hash_password(password)
         raw, csrf = new_secret(), new_secret()
         hours = services.settings.session_hours
         session.add(WebSession(user_id=user.id, token_hash=secret_hash(raw), csrf_token=csrf,
@@ -53,13 +56,20 @@ def sign_in(body: SignIn, request: Request, response: Response, services: Servic
                f"user:{user.id}", {})
         response.set_cookie(SESSION_COOKIE, raw, max_age=hours * 3600, httponly=True,
                             samesite="lax", secure=request.url.scheme == "https", path="/")
-        return Me(id=user.id, email=user.email, name=user.name, role=user.role,
-                  org_id=user.org_id, csrf_token=csrf)
+        return user, csrf
 
 
-@router.delete("/session", status_code=204)
-def sign_out(request: Request, response: Response, who: Who, services: ServicesDep) -> None:
-    """End the session."""
+@router.post("/session", response_model=Me)
+def sign_in(body: SignIn, request: Request, response: Response, services: ServicesDep) -> Me:
+    """Check e-mail and password; set the session cookie (HttpOnly, SameSite=Lax)."""
+    user, csrf = open_session(services, request, response, body.email, body.password)
+    return Me(id=user.id, email=user.email, name=user.name, role=user.role,
+              org_id=user.org_id, csrf_token=csrf)
+
+
+def close_session(services: Services, request: Request, response: Response,
+                  who: Principal) -> None:
+    """End the request's web session and clear its cookie (API and web)."""
     raw = request.cookies.get(SESSION_COOKIE)
     with services.database.writer() as session:
         if raw:
@@ -69,6 +79,12 @@ def sign_out(request: Request, response: Response, who: Who, services: ServicesD
                 session.delete(found)
         record(session, actor(who), "session.end", f"user:{who.user_id}", {})
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.delete("/session", status_code=204)
+def sign_out(request: Request, response: Response, who: Who, services: ServicesDep) -> None:
+    """End the session."""
+    close_session(services, request, response, who)
 
 
 @router.get("/me", response_model=Me)
