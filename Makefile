@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CACHE ?= .cache
-DEMO_PKG := sm-crypto
-DEMO_VERSION := 0.5.8
+DEMO_DATA ?= $(CACHE)/service
+RUN_HOST ?= 127.0.0.1
+RUN_PORT ?= 8000
 
 .PHONY: run test lint bench clean venv system-packages
 
@@ -17,17 +18,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job: fetch one real third-party package from a registry into the cache and inventory it.
+# The main job: the service on http://$(RUN_HOST):$(RUN_PORT), seeded once with a demo (the
+# first run downloads its packages from the npm registry into $(CACHE)/packages, SHA-256
+# pinned; later runs reuse $(DEMO_DATA)). Accounts and passwords are printed; Ctrl-C stops.
 run: $(STAMP)
-	$(BIN)/python -m anke.demo --cache $(CACHE) --package $(DEMO_PKG) --version $(DEMO_VERSION)
+	ANKE_DATA_DIR=$(DEMO_DATA) $(BIN)/anke serve --demo --demo-cache $(CACHE) --host $(RUN_HOST) --port $(RUN_PORT)
 
 # Debian packages the tests use: gcc (C programs with constant tables), dpkg-deb (.deb
-# fixtures), chromium (HTML pages in a headless browser) and postgresql (the service tests
-# start a throw-away cluster of their own; Debian's default cluster is not used).
+# fixtures), chromium (HTML pages in a headless browser; fonts-wqy-zenhei so that the
+# pages' Chinese text shows in screenshots) and postgresql (the service tests start a
+# throw-away cluster of their own; Debian's default cluster is not used).
 system-packages:
 	@missing=""; for tool in gcc:gcc dpkg-deb:dpkg chromium:chromium; do \
 	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; done; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	ls /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc >/dev/null 2>&1 || missing="$$missing fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
