@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -53,8 +58,24 @@ def scan_submission(services: Services, inspection_id: int, jobs: int) -> ScanDo
         blob = (submission.blob_key, submission.sha256, submission.filename)
         record(session, WORKER, "source.read", f"submission:{submission.id}",
                {"inspection": inspection_id, "purpose": "inspection"})
-    with opened_blob(services.store, blob[0], key, blob[1], name=blob[2]) as path:
-        return scan_paths([path], ScanOptions(jobs=jobs))
+    with (opened_blob(services.store, blob[0], key, blob[1], name=blob[2]) as path,
+          ProcessPoolExecutor(1, mp_context=_scanner_context()) as scanner):
+        return scanner.submit(_scan, path, jobs).result()
+
+
+def _scan(path: Path, jobs: int) -> ScanDocument:
+    return scan_paths([path], ScanOptions(jobs=jobs))
+
+
+def _scanner_context() -> BaseContext:
+    """Scans run in a child forked from a clean single-threaded server process, not in the
+    worker's thread: the web server's threads then share no interpreter lock with the scan,
+    and the scan's own process pool forks from a process without threads."""
+    if os.name != "posix":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["anke.service.jobs.inspection"])
+    return context
 
 
 def store_results(session: Session, held: Lease, inspection_id: int,
