@@ -43,7 +43,7 @@ def test_a_dead_workers_job_is_taken_up_and_stored_once(world: World) -> None:
     assert worker.run_once() is True
     assert late[0].attempt == 2 and late[0].job_id == dead.job_id
     # the dead worker wakes up and tries to store the same results: refused
-    from anke.service.jobs.inspection import store_results
+    from anke.service.jobs.inspection import rows_of, store_results
     from anke.service.jobs.queue import heartbeat
     with world.services.database.writer() as session:
         assert heartbeat(session, dead, 60) is False
@@ -51,7 +51,7 @@ def test_a_dead_workers_job_is_taken_up_and_stored_once(world: World) -> None:
         from anke.findings.model import ScanDocument, ScanStats, ToolInfo
         empty = ScanDocument(tool=ToolInfo(version="x", rules_digest="y"), root="r",
                              stats=ScanStats(), findings=[])
-        assert store_results(session, dead, inspection, empty) is False
+        assert store_results(session, dead, inspection, rows_of(empty)) is False
     with world.services.database.reader() as session:
         job = session.get(Job, dead.job_id)
         assert job is not None and job.state is JobState.DONE and job.attempts == 2

@@ -59,11 +59,11 @@ class Worker:
         beat = threading.Thread(target=self._beat, args=(held, beating), daemon=True)
         beat.start()
         try:
-            document = scan_submission(self.services, inspection_id, self.jobs)
+            results = scan_submission(self.services, inspection_id, self.jobs)
             if self.before_store is not None:
                 self.before_store(held)
             with self.services.database.writer() as session:
-                stored = store_results(session, held, inspection_id, document)
+                stored = store_results(session, held, inspection_id, results)
             if not stored:
                 log.warning("job %s: lease lost, results discarded", held.job_id)
         except (AnkeError, OSError, LookupError, ValueError) as exc:
