@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from anke.service.access.credentials import same, secret_hash
 from anke.service.access.policy import SCOPES, Principal
@@ -34,7 +35,7 @@ def services_of(request: Request) -> Services:
 def _from_token(services: Services, raw: str) -> Principal | None:
     now = utcnow()
     with services.database.reader() as session:
-        token = session.execute(select(ApiToken).where(
+        token = session.execute(select(ApiToken).options(joinedload(ApiToken.user)).where(
             ApiToken.token_hash == secret_hash(raw))).scalar_one_or_none()
         if (token is None or token.revoked_at is not None
                 or (token.expires_at is not None and token.expires_at <= now)
@@ -53,7 +54,7 @@ def _from_token(services: Services, raw: str) -> Principal | None:
 
 def _from_session(services: Services, raw: str) -> tuple[Principal, str] | None:
     with services.database.reader() as session:
-        row = session.execute(select(WebSession).where(
+        row = session.execute(select(WebSession).options(joinedload(WebSession.user)).where(
             WebSession.token_hash == secret_hash(raw))).scalar_one_or_none()
         if row is None or row.expires_at <= utcnow() or not row.user.active:
             return None
