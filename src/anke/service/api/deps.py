@@ -7,6 +7,8 @@ session's CSRF token in the ``X-CSRF-Token`` header or a ``csrf_token`` form fie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated
 
@@ -18,6 +20,7 @@ from anke.service.access.credentials import same, secret_hash
 from anke.service.access.policy import SCOPES, Principal
 from anke.service.db.base import utcnow
 from anke.service.db.tenancy import ApiToken, User, WebSession
+from anke.service.refusals import Refused
 from anke.service.runtime import Services
 
 SESSION_COOKIE = "anke_session"
@@ -109,6 +112,15 @@ async def principal(who: Annotated[Principal | None, Depends(optional_principal)
 
 Who = Annotated[Principal, Depends(principal)]
 ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+@contextmanager
+def http_refusals() -> Iterator[None]:
+    """Turn a service refusal (anke.service.refusals) into its HTTP status and one line."""
+    try:
+        yield
+    except Refused as exc:
+        raise HTTPException(exc.status, str(exc)) from None
 
 
 def authorize(services: Services, who: Principal, action: str,

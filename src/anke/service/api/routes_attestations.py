@@ -11,8 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from anke.service.api.deps import ServicesDep, Who
-from anke.service.api.routes_triage import http_refusals
+from anke.service.api.deps import ServicesDep, Who, http_refusals
 from anke.service.api.schemas_attestations import (
     AttestationOut,
     AttestationPageOut,

@@ -6,13 +6,11 @@ there, shared with the web pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
-from anke.service.api.deps import ServicesDep, Who
+from anke.service.api.deps import ServicesDep, Who, http_refusals
 from anke.service.api.schemas_evaluations import (
     EvaluationIn,
     EvaluationOut,
@@ -29,18 +27,8 @@ from anke.service.evaluations import (
     signature_of,
     version_evaluations,
 )
-from anke.service.refusals import Refused
 
 router = APIRouter(prefix="/api", tags=["evaluations"])
-
-
-@contextmanager
-def http_refusals() -> Iterator[None]:
-    """Turn a service refusal into its HTTP status with the one-line reason."""
-    try:
-        yield
-    except Refused as exc:
-        raise HTTPException(exc.status, str(exc)) from None
 
 
 @router.post("/versions/{version_id}/evaluations", response_model=EvaluationOut,

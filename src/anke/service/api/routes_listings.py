@@ -10,8 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from anke.service.api.deps import ServicesDep, Who, authorize
-from anke.service.api.routes_evaluations import http_refusals
+from anke.service.api.deps import ServicesDep, Who, authorize, http_refusals
 from anke.service.api.schemas_evaluations import (
     ListedOut,
     ListingIn,

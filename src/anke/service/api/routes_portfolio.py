@@ -7,15 +7,13 @@ that replacing an asset costs exactly its recorded spend and turns it passing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from anke.service.access.policy import Principal
-from anke.service.api.deps import ServicesDep, Who, authorize
+from anke.service.api.deps import ServicesDep, Who, authorize, http_refusals
 from anke.service.api.owned import load_owned, owned
 from anke.service.api.routes_auth import actor
 from anke.service.api.schemas_portfolio import (
@@ -34,7 +32,6 @@ from anke.service.portfolio.assets import add_assets, change_asset, list_assets
 from anke.service.portfolio.metrics import portfolio_metrics
 from anke.service.portfolio.replacements import replacements
 from anke.service.portfolio.whatif import whatif
-from anke.service.refusals import Refused
 from anke.service.runtime import Services
 
 router = APIRouter(prefix="/api", tags=["portfolio"])
@@ -44,15 +41,6 @@ BankId = Annotated[int | None, Query(description="whose portfolio (an inspector 
 AsOf = Annotated[date | None, Query(description="the date (default: today)")]
 Rulebook = Annotated[str, Query(min_length=1, max_length=64, description="a rulebook id")]
 Limit = Annotated[int, Query(ge=1, le=10_000)]
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """A service refusal as its HTTP status with the one-line reason."""
-    try:
-        yield
-    except Refused as exc:
-        raise HTTPException(exc.status, str(exc)) from None
 
 
 def _bank(services: Services, who: Principal, bank_id: int | None, action: str) -> int:
@@ -94,7 +82,7 @@ def post_assets(body: AssetIn | AssetBatch, who: Who,
     """New assets of the caller's bank: one asset, or a list of up to 10,000."""
     authorize(services, who, "asset.write", who.org_id)
     rows = body if isinstance(body, list) else [body]
-    with _refusals(), services.database.writer() as session:
+    with http_refusals(), services.database.writer() as session:
         org = session.get(Organisation, who.org_id)
         if org is None or org.kind is not OrgKind.BANK:
             raise HTTPException(403, "only a bank has assets")
@@ -120,7 +108,7 @@ def patch_asset(asset_id: int, body: AssetPatch, who: Who, services: ServicesDep
     for key in ("name", "category", "quantity", "spend", "in_service_since"):
         if key in changes and changes[key] is None:
             raise HTTPException(422, f"{key} cannot be null")
-    with _refusals(), services.database.writer() as session:
+    with http_refusals(), services.database.writer() as session:
         asset, owner = load_owned(session, Asset, asset_id)
         authorize(services, who, "asset.write", owner)
         change_asset(session, asset, changes)
@@ -151,7 +139,7 @@ def get_portfolio(who: Who, services: ServicesDep, rulebook: Rulebook,
     version's yearly targets, with the per-year series (``version`` defaults to the one in
     force on ``as_of``; verdicts come from its approved-products list)."""
     bank = _bank(services, who, bank_id, "asset.read")
-    with _refusals(), services.database.reader() as session:
+    with http_refusals(), services.database.reader() as session:
         metrics = portfolio_metrics(session, bank, rulebook, version, as_of or date.today())
     return MetricsOut.model_validate(metrics)
 
@@ -164,7 +152,7 @@ def get_replacements(who: Who, services: ServicesDep, rulebook: Rulebook,
     """The assets whose replacement reaches the next unmet target at the least spend.
     Assumption: replacing an asset costs exactly its recorded spend and turns it passing."""
     bank = _bank(services, who, bank_id, "asset.read")
-    with _refusals(), services.database.reader() as session:
+    with http_refusals(), services.database.reader() as session:
         picked = replacements(session, bank, rulebook, version, as_of or date.today(), limit)
     return ReplacementsOut.model_validate(picked)
 
@@ -179,6 +167,6 @@ def get_whatif(who: Who, services: ServicesDep, rulebook: Rulebook,
     metrics, the product versions whose verdict changes, the change per category, and the
     assets concerned (at most ``limit``)."""
     bank = _bank(services, who, bank_id, "asset.read")
-    with _refusals(), services.database.reader() as session:
+    with http_refusals(), services.database.reader() as session:
         result = whatif(session, bank, rulebook, draft, as_of or date.today(), version, limit)
     return WhatIfOut.model_validate(result)

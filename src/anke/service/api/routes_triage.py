@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
-from anke.service.api.deps import ServicesDep, Who
+from anke.service.api.deps import ServicesDep, Who, http_refusals
 from anke.service.api.schemas_triage import TriageIn, TriageOut, TriagePage, triage_out
-from anke.service.refusals import Refused
 from anke.service.triage import clear_triage, product_triage, set_triage
 
 router = APIRouter(prefix="/api", tags=["triage"])
 _FINDING = "/inspections/{inspection_id}/findings/{finding_id}/triage"
-
-
-@contextmanager
-def http_refusals() -> Iterator[None]:
-    """Turn a service refusal into its HTTP answer (status and one-line detail)."""
-    try:
-        yield
-    except Refused as exc:
-        raise HTTPException(exc.status, str(exc)) from None
 
 
 @router.put(_FINDING, response_model=TriageOut)
