@@ -1,19 +1,22 @@
-"""One scan: walk the inputs, spread batches over a process pool, gather one document."""
+"""One scan: walk the inputs, cut them into units, run them on an executor (the local
+process pool or a Dask cluster), gather one document."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from anke import __version__
 from anke.catalog import load_catalog
 from anke.detect.source_api.detector import SourceLimits
-from anke.engine.inspect import BatchResult, InspectOptions, inspect_batch, prepare
+from anke.engine.executors import connect
+from anke.engine.executors.units import plan
+from anke.engine.inspect import BatchResult, InspectOptions
+from anke.engine.result_cache import CacheSpec
 from anke.findings.model import ScanDocument, ScanStats, Skipped, ToolInfo
 from anke.inputs.archives import ArchiveLimits
 from anke.inputs.walk import FileMember, SkippedMember, WalkLimits, walk
@@ -21,8 +24,6 @@ from anke.rules import load_rules
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
-_BATCH_BYTES = 2 * 1024 * 1024
-_BATCH_FILES = 64
 _LOCAL_BYTES = 1024 * 1024  # below this a pool costs more than it saves
 
 
@@ -34,6 +35,9 @@ class ScanOptions:
     walk: WalkLimits = field(default_factory=WalkLimits)
     source: SourceLimits = field(default_factory=SourceLimits)
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
+    cluster: str | None = None  # a Dask scheduler's address (tcp://host:8786), else local
+    cluster_fallback: str | None = None  # "local": scan here when the scheduler is unreachable
+    cache: CacheSpec | None = None  # the store of detector results (result_cache), or none
 
 
 def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | SkippedMember]:
@@ -46,21 +50,6 @@ def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | Ski
                           if isinstance(member, FileMember)
                           else SkippedMember(f"{name}/{member.path}", member.reason))
             yield member
-
-
-def _batches(files: list[FileMember]) -> list[list[tuple[str, str, int]]]:
-    batches: list[list[tuple[str, str, int]]] = []
-    current: list[tuple[str, str, int]] = []
-    size = 0
-    for member in files:
-        current.append((member.real, member.path, member.size))
-        size += member.size
-        if size >= _BATCH_BYTES or len(current) >= _BATCH_FILES:
-            batches.append(current)
-            current, size = [], 0
-    if current:
-        batches.append(current)
-    return batches
 
 
 def scan_paths(paths: list[Path], options: ScanOptions | None = None,
@@ -77,30 +66,19 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
         else:
             skipped.append(Skipped(path=member.path, reason=member.reason))
     total = sum(f.size for f in files)
-    batches = _batches(files)
-    results: list[BatchResult] = []
+    inspect = InspectOptions(source=options.source, archives=options.archives,
+                             cache=options.cache)
+    work = plan(files, options.archives)
+    results: list[BatchResult] = [work.driver]
     done = 0
-    inspect = InspectOptions(source=options.source, archives=options.archives)
-    if options.jobs <= 1 or total < _LOCAL_BYTES or len(batches) < 2:
-        for batch in batches:
-            results.append(inspect_batch(batch, inspect))
-            done += sum(m[2] for m in batch)
-            if progress:
+    small = total < _LOCAL_BYTES or (work.batches < 2 and not work.archives)
+    jobs = 1 if small and not options.cluster else options.jobs
+    with closing(connect(options.cluster, options.cluster_fallback, jobs)) as executor:
+        for weight, result in executor.run(work.units(), inspect):
+            results.append(result)
+            done += weight
+            if progress and weight:
                 progress(done, total)
-    else:
-        prepare(inspect)  # compiled once here, inherited by forked workers
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        batches.sort(key=lambda b: -sum(m[2] for m in b))  # big batches first
-        with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
-            futures: dict[Future[BatchResult], int] = {
-                pool.submit(inspect_batch, batch, inspect): sum(m[2] for m in batch)
-                for batch in batches
-            }
-            for future in as_completed(futures):
-                results.append(future.result())
-                done += futures[future]
-                if progress:
-                    progress(done, total)
     stats = ScanStats(skipped=skipped)
     findings = []
     for result in results:
@@ -110,7 +88,7 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
         stats.bytes += result.bytes
         stats.parsed += result.parsed
         stats.members += result.members
-    findings.sort(key=lambda f: f.sort_key())
+    findings.sort(key=lambda f: f.sort_key())  # ties share a path, so one unit: stable
     stats.skipped.sort(key=lambda s: (s.path, s.reason))
     stats.seconds = round(time.perf_counter() - started, 3)
     root = str(paths[0]) if len(paths) == 1 else " ".join(str(p) for p in paths)
