@@ -202,7 +202,8 @@ def run_corpus(
     folders = [f.name for f in corpus.folders]
     with tempfile.TemporaryDirectory(prefix="anke-bench-") as tmp:
         out = Path(tmp) / "scan.json"
-        command = [str(anke), "scan", *folders, "--format", "json", "-o", str(out), "--no-progress"]
+        command = [str(anke), "scan", *folders, "--format", "json", "-o", str(out), "--no-progress",
+                   "--no-cache"]
         if args.jobs:
             command += ["-j", str(args.jobs)]
         inproc: list[float] = []

@@ -3,7 +3,9 @@
 Issue 5's target: inspecting a 100 MB submission through the service costs no more than 1.2
 times ``anke scan`` on the same file.  Both sides are measured end to end on loopback:
 
-* ``anke scan FILE --format json -o OUT -j JOBS``: the whole process, median of ``--runs``.
+* ``anke scan FILE --format json -o OUT -j JOBS --no-cache``: the whole process, median of
+  ``--runs``.  Both sides run without the result cache (the service with
+  ``ANKE_RESULT_CACHE=off``): every run inspects every byte.
 * the service: ``anke serve -j JOBS`` (SQLite in a temporary data directory, its in-process
   worker) is started once; each run then uploads the file over HTTP (streamed, encrypted
   at rest), asks for an inspection and polls it every 50 ms until it is done.  Reported:
@@ -94,7 +96,7 @@ class Service:
     def __init__(self, data: Path, jobs: int) -> None:
         self.port = free_port()
         self.env = {**os.environ, "ANKE_DATA_DIR": str(data), "ANKE_MAX_UPLOAD_MB": "4096",
-                    "ANKE_PASSWORD": PASSWORD}
+                    "ANKE_PASSWORD": PASSWORD, "ANKE_RESULT_CACHE": "off"}
         subprocess.run([*ANKE, "user", "add", "vendor@bench.test", "--role", "vendor",
                         "--org", "Bench Vendor", "--org-kind", "vendor"],
                        env=self.env, check=True, capture_output=True)
@@ -177,7 +179,8 @@ def main() -> int:
         try:
             for _ in range(args.runs):  # interleaved, so that noise hits both sides alike
                 scanned = measure([*ANKE, "scan", str(submission), "--format", "json",
-                                   "-o", str(Path(tmp) / "scan.json"), "-j", str(args.jobs)])
+                                   "-o", str(Path(tmp) / "scan.json"), "-j", str(args.jobs),
+                                   "--no-cache"])
                 if scanned.returncode not in (0, 1):
                     raise SystemExit(f"bench: anke scan exited {scanned.returncode}")
                 scans.append(scanned.seconds)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from anke.detect.source_api.detector import SourceLimits
 from anke.engine import ScanOptions, scan_paths
+from anke.engine.result_cache import CacheSpec, default_spec
 from anke.errors import AnkeError
 from anke.findings.model import ScanDocument
 from anke.inputs.archives import ArchiveLimits
@@ -52,6 +53,19 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
                         "(default %(default)s)")
     parser.add_argument("--max-nesting", type=positive, default=archives.max_depth,
                         help="skip archives nested deeper than this (default %(default)s)")
+    parser.add_argument("--cluster", metavar="ADDRESS", help="run the inspection on the Dask "
+                        "cluster whose scheduler listens at ADDRESS (tcp://HOST:8786); files and "
+                        "archive members travel to its workers as bytes (default: this machine)")
+    parser.add_argument("--cluster-fallback", choices=("local",), help="when the --cluster "
+                        "scheduler cannot be reached, scan on this machine instead of failing "
+                        "(without it an unreachable scheduler is an error, exit code 2)")
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument("--cache", metavar="DIR", help="keep detector results in DIR/"
+                       "results.sqlite, keyed by the bytes of each member and the rules that "
+                       "judged them, so unchanged members are not inspected again (default: "
+                       "$ANKE_CACHE_DIR, else ~/.cache/anke)")
+    cache.add_argument("--no-cache", action="store_true",
+                       help="inspect every member, neither reading nor writing the result cache")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
@@ -64,7 +78,18 @@ def scan_options(args: argparse.Namespace) -> ScanOptions:
         archives=ArchiveLimits(max_total_bytes=args.max_unpacked,
                                max_member_bytes=args.max_member, max_ratio=args.max_ratio,
                                max_members=args.max_members, max_depth=args.max_nesting),
+        cluster=args.cluster,
+        cluster_fallback=args.cluster_fallback,
+        cache=result_cache(args),
     )
+
+
+def result_cache(args: argparse.Namespace) -> CacheSpec | None:
+    """The result cache the flags ask for: on by default, in anke's cache directory."""
+    if getattr(args, "no_cache", False):
+        return None
+    directory = getattr(args, "cache", None)
+    return CacheSpec("sqlite", directory) if directory else default_spec()
 
 
 def check_output(output: str | None) -> None:

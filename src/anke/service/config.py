@@ -8,6 +8,7 @@
 | ``ANKE_BLOB_CIPHER`` | ``aes-256-gcm`` | or ``sm4-gcm`` |
 | ``ANKE_MAX_UPLOAD_MB`` | ``1024`` | largest accepted submission |
 | ``ANKE_SESSION_HOURS`` | ``12`` | lifetime of a web session |
+| ``ANKE_RESULT_CACHE`` | ``on`` | ``off``: inspections neither read nor write the result cache |
 | ``ANKE_MASTER_KEY_FILE`` / ``ANKE_MASTER_KEY`` | ``DATA_DIR/master.key`` | see ``protect`` |
 """
 
@@ -33,6 +34,7 @@ class Settings:
     blob_cipher: str = "aes-256-gcm"
     max_upload_bytes: int = 1024 * 1024 * 1024
     session_hours: int = 12
+    result_cache: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -52,7 +54,8 @@ class Settings:
         return cls(data_dir=data_dir, database_url=database_url, blob_url=blob_url,
                    blob_cipher=cipher,
                    max_upload_bytes=_positive(env, "ANKE_MAX_UPLOAD_MB", 1024) * 1024 * 1024,
-                   session_hours=_positive(env, "ANKE_SESSION_HOURS", 12))
+                   session_hours=_positive(env, "ANKE_SESSION_HOURS", 12),
+                   result_cache=_switch(env, "ANKE_RESULT_CACHE", True))
 
     def key_env(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment the master key is read from, with the data-dir default file."""
@@ -60,6 +63,17 @@ class Settings:
         if not merged.get("ANKE_MASTER_KEY") and not merged.get("ANKE_MASTER_KEY_FILE"):
             merged["ANKE_MASTER_KEY_FILE"] = str(self.data_dir / "master.key")
         return merged
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "1", "true", "yes"):
+        return True
+    if raw in ("off", "0", "false", "no"):
+        return False
+    raise AnkeError(f"{name}: {raw!r} is not on or off")
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

@@ -23,11 +23,13 @@ from anke.service.db.products import (
     ProductVersion,
     Submission,
 )
+from anke.service.db.result_cache import ResultEntry
 from anke.service.db.tenancy import ApiToken, Organisation, OrgKind, Role, User, WebSession
 
 __all__ = [
     "ApiToken", "Asset", "Attestation", "AttestationStatus", "AuditEntry", "AuditHead", "Base",
     "DataKey", "Evaluation", "FindingRecord", "Inspection", "InspectionStatus", "Job",
-    "JobState", "Listing", "OrgKind", "Organisation", "Product", "ProductVersion", "Role",
+    "JobState", "Listing", "OrgKind", "Organisation", "Product", "ProductVersion",
+    "ResultEntry", "Role",
     "SigningKey", "Submission", "Triage", "TriageStatus", "User", "WebSession",
 ]

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from anke.engine.result_cache import CacheSpec
 from anke.engine.session import ScanOptions, scan_paths
 from anke.findings.model import Finding, ScanDocument
 from anke.service.audit.chain import Actor, record
@@ -86,12 +87,16 @@ def scan_submission(services: Services, inspection_id: int, jobs: int) -> ScanRo
                {"inspection": inspection_id, "purpose": "inspection"})
     with (opened_blob(services.store, blob[0], key, blob[1], name=blob[2]) as path,
           ProcessPoolExecutor(1, mp_context=_scanner_context()) as scanner):
-        return scanner.submit(_scan, path, jobs).result()
+        cache = (CacheSpec("database", services.database.url)  # shared by every worker
+                 if services.settings.result_cache else None)
+        return scanner.submit(_scan, path, jobs, cache).result()
 
 
-def _scan(path: Path, jobs: int) -> ScanRows:
-    # plain rows travel back to the worker faster than pickled models
-    return rows_of(scan_paths([path], ScanOptions(jobs=jobs)))
+def _scan(path: Path, jobs: int, cache: CacheSpec | None = None) -> ScanRows:
+    # plain rows travel back to the worker faster than pickled models; with
+    # ANKE_DASK_SCHEDULER set, the units run on that Dask cluster instead of a local pool
+    cluster = os.environ.get("ANKE_DASK_SCHEDULER") or None
+    return rows_of(scan_paths([path], ScanOptions(jobs=jobs, cluster=cluster, cache=cache)))
 
 
 def _scanner_context() -> BaseContext:

@@ -1,0 +1,71 @@
+"""One detector's result on one member, stored without its path and bound to a path again.
+
+A finding's ``path`` and ``id`` depend on where the member sits, so they are left out of the
+stored value: on a hit the path is put back and the id recomputed with
+:meth:`Finding.make_id`, which gives exactly what a fresh scan of the member at that path
+gives.  A result that does not follow that shape (a finding or note about another path, an
+id made another way, the path written into the evidence) is not stored at all, so the cache
+can never change what a scan reports.
+
+The value is compact JSON: ``{"f": [finding fields...], "n": [note reasons...], "p": 0|1}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from anke.detect.base import Detection
+from anke.findings.model import Finding, Skipped
+
+_POSITION = ("column", "offset")  # which field stands in the id's column, in this order
+
+
+def _recipe(finding: Finding, path: str) -> str | None:
+    """Which position field the finding's id was made with, or None when neither."""
+    for name in _POSITION:
+        made = Finding.make_id(finding.rule, path, finding.line, getattr(finding, name),
+                               finding.evidence, finding.algorithm)
+        if made == finding.id:
+            return name
+    return None
+
+
+def encode(detection: Detection, path: str) -> bytes | None:
+    """The stored form of ``detection`` on the member at ``path``, or None if not storable."""
+    findings: list[dict[str, Any]] = []
+    for finding in detection.findings:
+        recipe = _recipe(finding, path)
+        if (recipe is None or finding.path != path or finding.context is not None
+                or path in finding.evidence):
+            return None
+        fields = finding.model_dump(mode="json", exclude_none=True,
+                                    exclude={"id", "path", "context"})
+        if recipe != _POSITION[0]:
+            fields["@"] = recipe
+        findings.append(fields)
+    notes: list[str] = []
+    for note in detection.notes:
+        if note.path != path or path in note.reason:
+            return None
+        notes.append(note.reason)
+    value = {"f": findings, "n": notes, "p": int(detection.parsed)}
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def decode(value: bytes, path: str) -> Detection | None:
+    """The detection stored in ``value``, bound to ``path``; None when it cannot be read."""
+    try:
+        stored = json.loads(value)
+        findings = []
+        for fields in stored["f"]:
+            recipe = fields.pop("@", _POSITION[0])
+            fields["id"] = Finding.make_id(fields["rule"], path, fields.get("line"),
+                                           fields.get(recipe), fields["evidence"],
+                                           fields.get("algorithm"))
+            fields["path"] = path
+            findings.append(Finding.model_validate(fields))
+        notes = [Skipped(path=path, reason=reason) for reason in stored["n"]]
+        return Detection(findings, notes, bool(stored["p"]))
+    except Exception:  # an entry from another anke, or damaged: a miss
+        return None

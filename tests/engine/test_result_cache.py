@@ -1,0 +1,166 @@
+"""The result cache: hits give what a fresh scan gives, rule changes invalidate exactly their
+detector's results, the store stays bounded, survives concurrent writers and corruption."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from anke.detect.base import Detection
+from anke.detect.constants import ConstantsDetector
+from anke.detect.manifests import ManifestsDetector
+from anke.detect.source_api.detector import SourceDetector
+from anke.engine import ScanOptions, result_keys, scan_paths
+from anke.engine import inspect as inspect_module
+from anke.engine.result_cache import FILE_NAME, CacheSpec, SqliteStore
+from anke.findings.model import ScanDocument
+from anke.service.db.migrate import upgrade
+from anke.service.db.result_cache import DatabaseStore
+from anke.service.db.session import Database
+
+PYTHON = "import hashlib\nfrom Crypto.Cipher import AES\n\n" \
+         "def seal(key, data):\n    hashlib.md5(data)\n    return AES.new(key, AES.MODE_ECB)\n"
+JAVA = "import javax.crypto.Cipher;\nclass A {\n  void f() throws Exception {\n" \
+       "    Cipher c = Cipher.getInstance(\"DES/CBC/PKCS5Padding\");\n  }\n}\n"
+PACKAGE = '{"name": "app", "version": "1.0.0", "dependencies": {"crypto-js": "^4.2.0"}}\n'
+SBOX = "static const unsigned char sbox[256] = {" + ", ".join(
+    f"0x{b:02x}" for b in bytes.fromhex(
+        "637c777bf26b6fc53001672bfed7ab76ca82c97dfa5947f0add4a2af9ca472c0"
+        "b7fd9326363ff7cc34a5e5f171d8311504c723c31896059a071280e2eb27b275"
+        "09832c1a1b6e5aa0523bd6b329e32f8453d100ed20fcb15b6acbbe394a4c58cf"
+        "d0efaafb434d338545f9027f503c9fa851a3408f929d38f5bcb6da2110fff3d2"
+        "cd0c13ec5f974417c4a77e3d645d197360814fdc222a908846eeb814de5e0bdb"
+        "e0323a0a4906245cc2d3ac629195e479e7c8376d8dd54ea96c56f4ea657aae08"
+        "ba78252e1ca6b4c6e8dd741f4bbd8b8a703eb5664803f60e613557b986c11d9e"
+        "e1f8981169d98e949b1e87e9ce5528df8ca1890dbfe6426841992d0fb054bb16")) + "};\n"
+
+
+def _tree(root: Path, archive: str) -> Path:
+    """A small product: source files, a manifest, a C table, and the same again in a zip."""
+    files = {"app/seal.py": PYTHON, "src/A.java": JAVA, "package.json": PACKAGE,
+             "native/aes.c": SBOX}
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    with zipfile.ZipFile(root / archive, "w") as bundle:
+        for name, text in files.items():
+            bundle.writestr(f"lib/{name}", text)
+    return root
+
+
+def _findings(document: ScanDocument) -> list[dict[str, object]]:
+    return [finding.model_dump() for finding in document.findings]
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+    """How often each detector really ran (not answered from the cache)."""
+    counts: dict[str, int] = {}
+    def spying(name: str, original: Callable[[Any, str, bytes], Detection]
+               ) -> Callable[[Any, str, bytes], Detection]:
+        def spy(self: Any, path: str, data: bytes) -> Detection:
+            counts[name] = counts.get(name, 0) + 1
+            return original(self, path, data)
+        return spy
+
+    kinds: tuple[Any, ...] = (SourceDetector, ConstantsDetector, ManifestsDetector)
+    for kind in kinds:
+        monkeypatch.setattr(kind, "detect", spying(kind.__name__, kind.detect))
+    yield counts
+
+
+def _scan(path: Path, cache: CacheSpec | None) -> ScanDocument:
+    return scan_paths([path], ScanOptions(jobs=1, cache=cache))
+
+
+def test_a_hit_gives_what_a_fresh_scan_gives_under_any_path(
+        tmp_path: Path, calls: dict[str, int]) -> None:
+    cache = CacheSpec("sqlite", str(tmp_path / "cache"))
+    first = _tree(tmp_path / "product-1.0", "bundle-1.0.zip")
+    fresh = _scan(first, None)
+    assert {f.detector for f in fresh.findings} >= {"source-api", "constants", "manifests"}
+    assert _findings(_scan(first, cache)) == _findings(fresh)  # cold: fills the cache
+    calls.clear()
+    assert _findings(_scan(first, cache)) == _findings(fresh)
+    assert calls == {}  # every result came from the cache
+    moved = _tree(tmp_path / "elsewhere" / "product-2.0", "bundle-2.0.zip")  # same bytes
+    again = _scan(moved, cache)
+    assert calls == {}
+    assert _findings(again) == _findings(_scan(moved, None))
+    zipped = {f.id for f in again.findings if f.path.startswith("bundle-2.0.zip!/lib/")}
+    assert zipped and zipped.isdisjoint({f.id for f in fresh.findings})  # ids follow the path
+
+
+def test_a_changed_rule_file_invalidates_only_the_detectors_using_the_rules(
+        tmp_path: Path, calls: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = CacheSpec("sqlite", str(tmp_path / "cache"))
+    tree = _tree(tmp_path / "product", "bundle.zip")
+    fresh = _scan(tree, cache)
+    monkeypatch.setattr(result_keys, "rules_digest", lambda detector: "edited" if getattr(
+        detector, "rules", None) is not None else "")
+    monkeypatch.setattr(inspect_module, "_CACHE", None)  # digests are recomputed
+    calls.clear()
+    assert _findings(_scan(tree, cache)) == _findings(fresh)
+    # seal.py, A.java and aes.c again; their copies in the zip hit those fresh results
+    assert calls == {"SourceDetector": 3}
+
+
+def test_eviction_keeps_the_bound_and_drops_the_least_recently_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = itertools.count(1_000_000, 1000)
+    monkeypatch.setattr(time, "time", lambda: float(next(clock)))
+    store = SqliteStore(tmp_path / FILE_NAME, max_bytes=20_000)
+    for batch in range(40):
+        store.put_many({bytes([batch, n]) * 16: b"v" * 500 for n in range(4)})
+    assert store.size() <= 20_000
+    assert store.get_many([bytes([39, 3]) * 16]) != {}  # the newest stay
+    assert store.get_many([bytes([0, 0]) * 16]) == {}  # the oldest went
+
+
+def _write(directory: str, worker: int) -> None:
+    store = SqliteStore(Path(directory) / FILE_NAME)
+    for batch in range(30):
+        store.put_many({f"{worker}-{batch}-{n}".encode().ljust(32, b"."): b"x" * 200
+                        for n in range(10)})
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_write, args=(str(tmp_path), w)) for w in range(2)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(60)
+    assert [process.exitcode for process in writers] == [0, 0]
+    keys = [f"{w}-{b}-{n}".encode().ljust(32, b".")
+            for w in range(2) for b in range(30) for n in range(10)]
+    assert len(SqliteStore(tmp_path / FILE_NAME).get_many(keys)) == 600
+
+
+def test_a_corrupt_store_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    store = SqliteStore(tmp_path / FILE_NAME)
+    assert store.get_many([b"k" * 32]) == {}
+    store.put_many({b"k" * 32: b"v"})  # dropped, silently
+    tree = _tree(tmp_path / "product", "bundle.zip")
+    assert _findings(_scan(tree, CacheSpec("sqlite", str(tmp_path)))) == \
+        _findings(_scan(tree, None))
+
+
+def test_the_service_database_store_round_trips_and_stays_bounded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'anke.db'}"
+    upgrade(Database(url))
+    store = DatabaseStore(url, max_bytes=10_000)
+    store.put_many({b"a" * 32: b"one", b"b" * 32: b"two"})
+    assert store.get_many([b"a" * 32, b"c" * 32]) == {b"a" * 32: b"one"}
+    for n in range(50):
+        store.put_many({bytes([n]) * 32: b"v" * 400})
+    assert store.size() <= 10_000
+    assert DatabaseStore(f"sqlite:///{tmp_path / 'none.db'}", 1000).get_many([b"a" * 32]) == {}
