@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,12 +12,12 @@ from sqlalchemy import select
 
 from anke.service.access.credentials import hash_password
 from anke.service.audit.model import AuditEntry
-from anke.service.db.evaluations import Evaluation, Listing
-from anke.service.db.inspections import Inspection, InspectionStatus
-from anke.service.db.keys import DataKey
-from anke.service.db.products import Submission
 from anke.service.db.tenancy import Organisation, OrgKind, Role, User
 from service_factory import PASSWORD, World
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portfolio"))
+
+from portfolio_factory import add_listing
 
 RULEBOOK = {"rulebook": "cn-cbrc-317"}
 AS_OF = "2015-03-01"
@@ -32,31 +34,8 @@ def _versions(world: World) -> tuple[int, int]:
 
 def _list(world: World, version_id: int, listed: dt.date) -> None:
     """Put a version on cn-cbrc-317@2014-12's list (rows written directly)."""
-    with world.services.database.writer() as session:
-        key = DataKey(org_id=world.orgs["vendor"], generation=99, wrapped=b"w",
-                      master_key_id="m")
-        session.add(key)
-        session.flush()
-        submission = Submission(version_id=version_id, uploaded_by=world.users["inspector"],
-                                filename="x.tgz", size=1, sha256="0" * 64,
-                                blob_key=f"listed-{version_id}", data_key_id=key.id,
-                                cipher="aes-256-gcm", manifest=[])
-        session.add(submission)
-        session.flush()
-        inspection = Inspection(submission_id=submission.id,
-                                requested_by=world.users["inspector"],
-                                status=InspectionStatus.FAILED)
-        session.add(inspection)
-        session.flush()
-        evaluation = Evaluation(version_id=version_id, inspection_id=inspection.id,
-                                rulebook="cn-cbrc-317", rulebook_version="2014-12",
-                                as_of=listed, overall="pass", result={}, digest="0" * 64,
-                                created_by=world.users["inspector"])
-        session.add(evaluation)
-        session.flush()
-        session.add(Listing(rulebook="cn-cbrc-317", rulebook_version="2014-12",
-                            version_id=version_id, evaluation_id=evaluation.id,
-                            listed_on=listed, published_by=world.users["inspector"]))
+    add_listing(world.services.database, world.orgs["vendor"], world.users["inspector"],
+                version_id, listed)
 
 
 def _asset(version_id: int | None, quantity: int, spend: str, since: str,
