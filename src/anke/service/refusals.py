@@ -7,7 +7,7 @@ its HTTP status with the one-line message (``status`` says which).
 from __future__ import annotations
 
 from anke.errors import AnkeError
-from anke.service.access.policy import Principal, load_policy
+from anke.service.access.policy import Policy, Principal, load_policy
 
 
 class Refused(AnkeError):
@@ -40,11 +40,13 @@ class Conflict(Refused):
     status = 409
 
 
-def require(who: Principal, action: str, owner_org: int) -> None:
-    """Refuse unless ``who`` may take ``action`` on a thing of ``owner_org``, as the API does:
-    a refused thing of another organisation is not found, anything else is forbidden."""
-    if load_policy().allows(who, action, owner_org):
+def require(who: Principal, action: str, owner_org: int | None,
+            policy: Policy | None = None) -> None:
+    """Refuse unless ``who`` may take ``action`` on a thing of ``owner_org`` (None: a thing of
+    nobody's, such as a new organisation): a refused thing of another organisation is not
+    found, so that its existence does not leak; anything else is forbidden."""
+    if (policy or load_policy()).allows(who, action, owner_org):
         return
-    if owner_org != who.org_id:
+    if owner_org is not None and owner_org != who.org_id:
         raise NotFound("not found")
     raise Forbidden(f"not allowed: {action}")

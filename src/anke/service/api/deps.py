@@ -20,7 +20,7 @@ from anke.service.access.credentials import same, secret_hash
 from anke.service.access.policy import SCOPES, Principal
 from anke.service.db.base import utcnow
 from anke.service.db.tenancy import ApiToken, User, WebSession
-from anke.service.refusals import Refused
+from anke.service.refusals import Refused, require
 from anke.service.runtime import Services
 
 SESSION_COOKIE = "anke_session"
@@ -125,13 +125,8 @@ def http_refusals() -> Iterator[None]:
 
 def authorize(services: Services, who: Principal, action: str,
               owner_org: int | None = None) -> None:
-    """Raise unless ``who`` may take ``action`` on a thing of ``owner_org``.
-
-    A refused thing of another organisation is answered 404, as if it did not exist, so
-    that ids of other tenants' things cannot be probed; any other refusal is 403.
-    """
-    if services.policy.allows(who, action, owner_org):
-        return
-    if owner_org is not None and owner_org != who.org_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
-    raise HTTPException(status.HTTP_403_FORBIDDEN, f"not allowed: {action}")
+    """Raise unless ``who`` may take ``action`` on a thing of ``owner_org``: 404 for a
+    refused thing of another organisation (ids of other tenants' things cannot be probed),
+    403 for any other refusal (the rule is ``refusals.require``)."""
+    with http_refusals():
+        require(who, action, owner_org, services.policy)
