@@ -15,7 +15,7 @@ from anke.service.db.session import Database
 
 
 def test_migrations_match_the_models(database: Database) -> None:
-    assert current_revision(database) == head_revision(database) == "0002"
+    assert current_revision(database) == head_revision(database) == "0003"
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []

@@ -40,14 +40,26 @@ class InspectOptions:
     source: SourceLimits = field(default_factory=SourceLimits)
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
     cache: CacheSpec | None = None  # the store of detector results, None for no cache
+    listing: bool = False  # also list every member with its size and SHA-256
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One member as the scan met it: inspected (size and SHA-256) or refused (reason)."""
+
+    path: str
+    size: int | None = None
+    sha256: str | None = None
+    reason: str | None = None
 
 
 @dataclass
 class BatchResult:
-    """What a batch gave: findings, skipped members and counters."""
+    """What a batch gave: findings, skipped members, the members listed and counters."""
 
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    listed: list[Listed] = field(default_factory=list)  # only when the options ask for it
     files: int = 0
     bytes: int = 0
     members: int = 0
@@ -99,18 +111,28 @@ def _detect(detector: Detector, path: str, data: bytes, result: BatchResult) -> 
     return None
 
 
-def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult) -> None:
+def refuse(result: BatchResult, path: str, reason: str, listing: bool) -> None:
+    """Note a member that was not inspected, in the skipped list and, when asked, the listing."""
+    result.skipped.append(Skipped(path=path, reason=reason))
+    if listing:
+        result.listed.append(Listed(path=path, reason=reason))
+
+
+def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
+         listing: bool = False) -> None:
     """Every detector that handles the member, each failure contained to itself; results
     are looked up in the result cache first and stored there after."""
     cache = _CACHE if _CACHE is not None and len(data) >= CACHE_MIN_BYTES else None
     store = open_store(cache[0]) if cache is not None else None  # this process's own
+    member = member_digest(data) if store is not None or listing else b""
+    if listing:
+        result.listed.append(Listed(path=path, size=len(data), sha256=member.hex()))
     keys: dict[str, bytes] = {}
     stored: dict[bytes, bytes] = {}
     fresh: dict[bytes, bytes] = {}
     if cache is None or store is None:
         handling = [detector for detector in detectors if detector.handles(path, data)]
     else:
-        member = member_digest(data)
         plan = plan_key(member, cache[1], path)  # which detectors handle it, by bytes and path
         names = store.get_many([plan]).get(plan)
         if names is None:
@@ -161,15 +183,15 @@ def inspect_batch(members: list[tuple[str, str, int]], options: InspectOptions) 
                 else:
                     for item in expand(display, handle, kind, size, Budget(options.archives)):
                         if isinstance(item, Refused):
-                            result.skipped.append(Skipped(path=item.path, reason=item.reason))
+                            refuse(result, item.path, item.reason, options.listing)
                         else:
                             result.members += 1
-                            _run(detectors, item.path, item.data, result)
+                            _run(detectors, item.path, item.data, result, options.listing)
                     continue
         except OSError as exc:
-            result.skipped.append(Skipped(path=display, reason=f"cannot read: {exc.strerror}"))
+            refuse(result, display, f"cannot read: {exc.strerror}", options.listing)
             continue
-        _run(detectors, display, data, result)
+        _run(detectors, display, data, result, options.listing)
     return result
 
 
@@ -187,15 +209,15 @@ def inspect_members(files: list[tuple[str, bytes]], members: list[tuple[str, byt
         result.bytes += len(data)
         kind = sniff(data[:SNIFF_BYTES])
         if kind is None:
-            _run(detectors, display, data, result)
+            _run(detectors, display, data, result, options.listing)
             continue
         for item in expand(display, BytesIO(data), kind, len(data), Budget(options.archives)):
             if isinstance(item, Refused):
-                result.skipped.append(Skipped(path=item.path, reason=item.reason))
+                refuse(result, item.path, item.reason, options.listing)
             else:
                 result.members += 1
-                _run(detectors, item.path, item.data, result)
+                _run(detectors, item.path, item.data, result, options.listing)
     for path, data in members:
         result.members += 1
-        _run(detectors, path, data, result)
+        _run(detectors, path, data, result, options.listing)
     return result

@@ -15,7 +15,7 @@ from anke.catalog import load_catalog
 from anke.detect.source_api.detector import SourceLimits
 from anke.engine.executors import connect
 from anke.engine.executors.units import plan
-from anke.engine.inspect import BatchResult, InspectOptions
+from anke.engine.inspect import BatchResult, InspectOptions, Listed
 from anke.engine.result_cache import CacheSpec
 from anke.findings.model import ScanDocument, ScanStats, Skipped, ToolInfo
 from anke.inputs.archives import ArchiveLimits
@@ -38,6 +38,7 @@ class ScanOptions:
     cluster: str | None = None  # a Dask scheduler's address (tcp://host:8786), else local
     cluster_fallback: str | None = None  # "local": scan here when the scheduler is unreachable
     cache: CacheSpec | None = None  # the store of detector results (result_cache), or none
+    listing: bool = False  # list every member met (see scan_listing)
 
 
 def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | SkippedMember]:
@@ -55,6 +56,14 @@ def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | Ski
 def scan_paths(paths: list[Path], options: ScanOptions | None = None,
                progress: Progress | None = None) -> ScanDocument:
     """Scan files and directories; everything not inspected is listed in ``stats.skipped``."""
+    return scan_listing(paths, options, progress)[0]
+
+
+def scan_listing(paths: list[Path], options: ScanOptions | None = None,
+                 progress: Progress | None = None) -> tuple[ScanDocument, list[Listed]]:
+    """:func:`scan_paths`, and with ``options.listing`` every member (and archive member)
+    the scan met, in path order: its size and SHA-256, or why it was refused.  The listing
+    comes from the same reading as the findings, so it costs one hash per member."""
     options = options or ScanOptions()
     started = time.perf_counter()
     rules, catalog = load_rules(), load_catalog()
@@ -65,10 +74,11 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
             files.append(member)
         else:
             skipped.append(Skipped(path=member.path, reason=member.reason))
+    walked = [Listed(path=s.path, reason=s.reason) for s in skipped] if options.listing else []
     total = sum(f.size for f in files)
     inspect = InspectOptions(source=options.source, archives=options.archives,
-                             cache=options.cache)
-    work = plan(files, options.archives)
+                             cache=options.cache, listing=options.listing)
+    work = plan(files, options.archives, options.listing)
     results: list[BatchResult] = [work.driver]
     done = 0
     small = total < _LOCAL_BYTES or (work.batches < 2 and not work.archives)
@@ -81,8 +91,10 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
                 progress(done, total)
     stats = ScanStats(skipped=skipped)
     findings = []
+    listed = walked
     for result in results:
         findings.extend(result.findings)
+        listed.extend(result.listed)
         stats.skipped.extend(result.skipped)
         stats.files += result.files
         stats.bytes += result.bytes
@@ -93,4 +105,5 @@ def scan_paths(paths: list[Path], options: ScanOptions | None = None,
     stats.seconds = round(time.perf_counter() - started, 3)
     root = str(paths[0]) if len(paths) == 1 else " ".join(str(p) for p in paths)
     tool = ToolInfo(version=__version__, rules_digest=f"{rules.digest}-{catalog.digest}")
-    return ScanDocument(tool=tool, root=root, stats=stats, findings=findings)
+    listed.sort(key=lambda item: item.path)
+    return ScanDocument(tool=tool, root=root, stats=stats, findings=findings), listed

@@ -1,5 +1,6 @@
-"""A submission's manifest: members with size and SHA-256, skipped members with the reason,
-listed without extracting anything; on both database backends."""
+"""A submission's manifest: pending at upload, then listed by the first inspection from the
+scan's own reading (members with size and SHA-256, skipped members with the reason), without
+extracting anything; on both database backends."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from anke.service.manifest import build_manifest
+from anke.engine.inspect import Listed
+from anke.service.jobs.worker import Worker
+from anke.service.manifest import manifest_of
 from service_factory import World
 
 JAVA = b'class C { Object c = javax.crypto.Cipher.getInstance("AES"); }\n'
@@ -48,12 +51,41 @@ def _version(world: World) -> int:
     return int(version.json()["id"])
 
 
-def _upload(world: World, version: int, name: str, data: bytes) -> dict[str, object]:
-    response = world.sign_in("vendor").post(f"/api/versions/{version}/submissions",
-                                            params={"filename": name}, content=data)
+def _upload(world: World, version: int, name: str, data: bytes, *,
+            inspect: bool = True) -> dict[str, object]:
+    """Upload ``data``; with ``inspect``, run its first inspection and return it afresh."""
+    vendor = world.sign_in("vendor")
+    response = vendor.post(f"/api/versions/{version}/submissions",
+                           params={"filename": name}, content=data)
     assert response.status_code == 201, response.text
     body: dict[str, object] = response.json()
+    if inspect:
+        assert vendor.post(f"/api/submissions/{body['id']}/inspections").status_code == 201
+        assert Worker(world.services, name="test-worker").run_once() is True
+        body = vendor.get(f"/api/submissions/{body['id']}").json()
     return body
+
+
+def test_the_manifest_is_pending_until_the_first_inspection(world: World) -> None:
+    uploaded = _upload(world, _version(world), "a.tgz", _tgz({"a": README}), inspect=False)
+    assert uploaded["members"] is None and uploaded["skipped"] is None
+    assert uploaded["manifest_listed_at"] is None
+    path = f"/api/submissions/{uploaded['id']}/manifest"
+    vendor = world.sign_in("vendor")
+    assert vendor.get(path).json() == {
+        "submission_id": uploaded["id"], "status": "pending", "entries_total": 0,
+        "members": 0, "skipped": 0, "truncated": False, "entries": []}
+    assert vendor.post(f"/api/submissions/{uploaded['id']}/inspections").status_code == 201
+    assert Worker(world.services, name="test-worker").run_once() is True
+    listed = vendor.get(path).json()
+    assert listed["status"] == "listed" and listed["members"] == 1
+    first = vendor.get(f"/api/submissions/{uploaded['id']}").json()["manifest_listed_at"]
+    assert first is not None
+    # a second inspection lists nothing anew: the manifest stays as first listed
+    assert vendor.post(f"/api/submissions/{uploaded['id']}/inspections").status_code == 201
+    assert Worker(world.services, name="test-worker").run_once() is True
+    again = vendor.get(f"/api/submissions/{uploaded['id']}").json()
+    assert again["manifest_listed_at"] == first and vendor.get(path).json() == listed
 
 
 def test_manifest_lists_nested_members_and_refuses_traversal(world: World,
@@ -68,20 +100,20 @@ def test_manifest_lists_nested_members_and_refuses_traversal(world: World,
     page = inspector.get(f"/api/submissions/{submission['id']}/manifest")
     assert page.status_code == 200, page.text
     assert page.json() == {
-        "submission_id": submission["id"], "entries_total": 4, "members": 3, "skipped": 1,
-        "truncated": False,
+        "submission_id": submission["id"], "status": "listed", "entries_total": 4,
+        "members": 3, "skipped": 1, "truncated": False,
         "entries": [
-            {"kind": "member", "path": "vault-1.0.tgz!/src/README", "size": len(README),
-             "sha256": _sha(README), "reason": None},
             {"kind": "skipped", "path": "vault-1.0.tgz!/../evil.sh", "size": None,
              "sha256": None, "reason": "path traversal in archive member name"},
             {"kind": "member", "path": "vault-1.0.tgz!/lib/inner.zip!/x/C.java",
              "size": len(JAVA), "sha256": _sha(JAVA), "reason": None},
             {"kind": "member", "path": "vault-1.0.tgz!/lib/inner.zip!/y.txt",
              "size": len(README), "sha256": _sha(README), "reason": None},
+            {"kind": "member", "path": "vault-1.0.tgz!/src/README", "size": len(README),
+             "sha256": _sha(README), "reason": None},
         ]}
     second = inspector.get(f"/api/submissions/{submission['id']}/manifest",
-                           params={"limit": 1, "offset": 2}).json()
+                           params={"limit": 1, "offset": 1}).json()
     assert [entry["path"] for entry in second["entries"]] == [
         "vault-1.0.tgz!/lib/inner.zip!/x/C.java"]
     assert second["entries_total"] == 4
@@ -119,10 +151,10 @@ def test_a_plain_file_is_its_own_only_member(world: World) -> None:
                                     "reason": None}]
 
 
-def test_a_long_manifest_is_truncated_and_says_so(tmp_path: Path) -> None:
-    file = tmp_path / "many.tgz"
-    file.write_bytes(_tgz({f"f{n}.txt": b"%d" % n for n in range(5)}))
-    entries = build_manifest(file, "many.tgz", max_entries=3)
+def test_a_long_manifest_is_truncated_and_says_so() -> None:
+    listed = [Listed(path=f"many.tgz!/f{n}.txt", size=1, sha256=_sha(b"%d" % n))
+              for n in range(5)]
+    entries = manifest_of(listed, "many.tgz", max_entries=3)
     assert [entry.kind for entry in entries] == ["member"] * 3 + ["truncated"]
     assert entries[-1].reason == "manifest limit: only the first 3 entries are listed"
 

@@ -72,8 +72,8 @@ def _vendor_submits(page: Page, camera: Camera) -> str:
     form.get_by_role("button", name="Upload").click()
     page.wait_for_url(re.compile(r"/submissions/\d+$"))
     expect(page.locator("h1")).to_have_text("teller-1.0.tgz")
-    members = page.locator("code.path").all_inner_texts()
-    assert sorted(members) == sorted(f"teller-1.0.tgz!/{name}" for name in FILES)
+    expect(page.get_by_role("heading", name="Manifest pending")).to_be_visible()
+    assert page.locator("code.path").count() == 0  # listed by the first inspection
     camera.shoot(page, "submission")
 
     page.get_by_role("button", name="Start an inspection").click()
@@ -97,6 +97,11 @@ def _watch_until_done(page: Page, camera: Camera, release: threading.Event,
     assert watched.requests.count(watched.base + path) > loads_before
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
     camera.shoot(page, "inspection-done")
+    page.get_by_role("link", name="teller-1.0.tgz").click()  # the inspection listed them
+    members = page.locator("code.path").all_inner_texts()
+    assert sorted(members) == sorted(f"teller-1.0.tgz!/{name}" for name in FILES)
+    camera.shoot(page, "submission-listed")
+    page.go_back()
 
 
 def _groups(page: Page) -> list[str]:

@@ -45,6 +45,7 @@ def merge(into: BatchResult, other: BatchResult) -> None:
     """Add ``other``'s findings, skipped members and counters to ``into``."""
     into.findings.extend(other.findings)
     into.skipped.extend(other.skipped)
+    into.listed.extend(other.listed)
     into.files += other.files
     into.bytes += other.bytes
     into.members += other.members

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from anke.engine.executors.base import Held, Located, Unit
-from anke.engine.inspect import BatchResult
-from anke.findings.model import Skipped
+from anke.engine.inspect import BatchResult, refuse
 from anke.inputs.archives import SNIFF_BYTES, ArchiveLimits, Budget, Refused, expand, sniff
 from anke.inputs.walk import FileMember
 
@@ -54,6 +53,7 @@ class Plan:
     small: list[FileMember]
     archives: list[FileMember]
     limits: ArchiveLimits
+    listing: bool = False  # list the members (and refusals) as they are met
     driver: BatchResult = field(default_factory=BatchResult)
 
     @property
@@ -80,7 +80,7 @@ class Plan:
                 for item in expand(archive.path, handle, kind, archive.size,
                                    Budget(self.limits)):
                     if isinstance(item, Refused):
-                        self.driver.skipped.append(Skipped(path=item.path, reason=item.reason))
+                        refuse(self.driver, item.path, item.reason, self.listing)
                         continue
                     current.append((item.path, item.data))
                     size += len(item.data)
@@ -88,15 +88,14 @@ class Plan:
                         yield Unit(weight=0, members=tuple(current))
                         current, size = [], 0
         except OSError as exc:
-            self.driver.skipped.append(Skipped(path=archive.path,
-                                               reason=f"cannot read: {exc.strerror}"))
+            refuse(self.driver, archive.path, f"cannot read: {exc.strerror}", self.listing)
         yield Unit(weight=archive.size, members=tuple(current))
 
 
-def plan(files: list[FileMember], limits: ArchiveLimits) -> Plan:
+def plan(files: list[FileMember], limits: ArchiveLimits, listing: bool = False) -> Plan:
     """Sort ``files`` into big archives (expanded by the driver) and the rest."""
     small: list[FileMember] = []
     archives: list[FileMember] = []
     for member in files:
         (archives if member.size >= BIG_ARCHIVE and _is_archive(member) else small).append(member)
-    return Plan(small, archives, limits)
+    return Plan(small, archives, limits, listing)

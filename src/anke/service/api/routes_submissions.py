@@ -20,8 +20,7 @@ from anke.service.audit.chain import record
 from anke.service.db.inspections import Inspection
 from anke.service.db.products import ProductVersion, Submission
 from anke.service.jobs.queue import INSPECTION, enqueue
-from anke.service.manifest import ManifestPage, manifest_page, upload_copy
-from anke.service.manifest import counts as manifest_counts
+from anke.service.manifest import ManifestPage, manifest_page
 from anke.service.protect import TooLarge
 from anke.service.runtime import Services
 from anke.service.triage import findings_with_triage
@@ -38,26 +37,22 @@ def store_submission(services: Services, who: Principal, version_id: int, filena
         owner = load_owned(session, ProductVersion, version_id)[1]
     authorize(services, who, "submission.create", owner)
     settings = services.settings
-    with upload_copy() as copy:
-        try:
-            stored = put_blob(services.database, services.keys, services.store, owner,
-                              copy.reading(cast(BinaryIO, body)),
-                              settings.blob_cipher, settings.max_upload_bytes)
-        except TooLarge:
-            raise HTTPException(413, f"larger than {settings.max_upload_bytes} bytes"
-                                ) from None
-        manifest = copy.manifest(filename)  # no session held while the archive is read
+    try:  # the manifest is listed by the first inspection: nothing is unpacked here
+        stored = put_blob(services.database, services.keys, services.store, owner,
+                          cast(BinaryIO, body), settings.blob_cipher, settings.max_upload_bytes)
+    except TooLarge:
+        raise HTTPException(413, f"larger than {settings.max_upload_bytes} bytes") from None
     with services.database.writer() as session:
         submission = Submission(version_id=version_id, uploaded_by=who.user_id,
                                 filename=filename, size=stored.info.size,
                                 sha256=stored.info.sha256, blob_key=stored.key,
                                 data_key_id=stored.data_key_id, cipher=stored.info.cipher,
-                                manifest=manifest)
+                                manifest=[])
         session.add(submission)
         session.flush()
         record(session, actor(who), "submission.create", f"submission:{submission.id}",
                {"version": version_id, "filename": filename, "size": submission.size,
-                "sha256": submission.sha256, "members": manifest_counts(manifest)[0]})
+                "sha256": submission.sha256})
         return submission
 
 
@@ -95,9 +90,11 @@ def get_submission(submission_id: int, who: Who, services: ServicesDep) -> Submi
 def get_manifest(submission_id: int, who: Who, services: ServicesDep,
                  limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
                  offset: Annotated[int, Query(ge=0)] = 0) -> ManifestPage:
-    """A submission's members (path, size, SHA-256) and skipped members with the reason."""
+    """A submission's members (path, size, SHA-256) and skipped members with the reason,
+    as its first inspection listed them (``pending`` before)."""
     submission = submission_of(services, who, submission_id, "submission.read")
-    return manifest_page(submission.id, submission.manifest, limit, offset)
+    return manifest_page(submission.id, submission.manifest,
+                         submission.manifest_listed_at is not None, limit, offset)
 
 
 @router.get("/submissions/{submission_id}/content",

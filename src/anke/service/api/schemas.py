@@ -147,19 +147,20 @@ class SubmissionOut(_Out):
     sha256: str
     cipher: str
     manifest: list[dict[str, object]] = Field(exclude=True)  # GET .../manifest lists it
+    manifest_listed_at: datetime | None  # when the first inspection listed the members
     created_at: datetime
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def members(self) -> int:
-        """How many members the manifest lists."""
-        return manifest_counts(self.manifest)[0]
+    def members(self) -> int | None:
+        """How many members the manifest lists (None until an inspection listed them)."""
+        return manifest_counts(self.manifest)[0] if self.manifest_listed_at else None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def skipped(self) -> int:
-        """How many members were not unpacked (with the reason in the manifest)."""
-        return manifest_counts(self.manifest)[1]
+    def skipped(self) -> int | None:
+        """How many members were not unpacked (the reasons are in the manifest)."""
+        return manifest_counts(self.manifest)[1] if self.manifest_listed_at else None
 
 
 class InspectionOut(_Out):

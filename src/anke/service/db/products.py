@@ -58,6 +58,8 @@ class Submission(Base):
     data_key_id: Mapped[int] = mapped_column(ForeignKey("data_key.id"))
     cipher: Mapped[str] = mapped_column(String(16))
     manifest: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    # when the first inspection listed the members (None: not yet, the manifest is empty)
+    manifest_listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[ProductVersion] = relationship()

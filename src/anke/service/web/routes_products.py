@@ -211,6 +211,7 @@ def submission_page(submission_id: int, request: Request, viewer: ViewerDep,
         "product": submission.version.product, "inspections": inspections,
         "manifest": loaded(manifest[:MANIFEST_SHOWN]), "manifest_total": len(manifest),
         "members": counted[0], "skipped": counted[1],
+        "manifest_listed": submission.manifest_listed_at is not None,
         "can_inspect": services.policy.allows(viewer.who, "inspection.create", owner)})
 
 
