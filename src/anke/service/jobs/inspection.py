@@ -14,19 +14,22 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from anke.engine.result_cache import CacheSpec
-from anke.engine.session import ScanOptions, scan_paths
+from anke.engine.session import ScanOptions, scan_listing
 from anke.findings.model import Finding, ScanDocument
 from anke.service.audit.chain import Actor, record
 from anke.service.db.base import utcnow
 from anke.service.db.inspections import FindingRecord, Inspection, InspectionStatus
 from anke.service.jobs.queue import Lease, finish, still_held
+from anke.service.manifest import manifest_of, stored
 from anke.service.runtime import Services
 from anke.service.vault import data_key, opened_blob
 
@@ -53,13 +56,16 @@ def _start(session: Session, inspection_id: int) -> Inspection:
 
 @dataclass(frozen=True)
 class ScanRows:
-    """A scan's results as the rows to store: one per distinct finding, and the stats."""
+    """A scan's results as the rows to store: one per distinct finding, the stats, and the
+    submission's manifest as the scan listed it."""
 
     rows: list[dict[str, object]]
     stats: dict[str, object]
+    manifest: list[dict[str, object]] | None = None
 
 
-def rows_of(document: ScanDocument) -> ScanRows:
+def rows_of(document: ScanDocument,
+            manifest: list[dict[str, object]] | None = None) -> ScanRows:
     """The rows of ``document``'s findings (duplicates by id dropped), ready to insert."""
     seen: set[str] = set()
     rows: list[dict[str, object]] = []
@@ -73,7 +79,7 @@ def rows_of(document: ScanDocument) -> ScanRows:
             "algorithm": finding.algorithm, "confidence": finding.confidence.value,
             "path": finding.path, "line": finding.line,
             "data": finding.model_dump(mode="json", exclude_none=True)})
-    return ScanRows(rows, document.stats.model_dump(mode="json"))
+    return ScanRows(rows, document.stats.model_dump(mode="json"), manifest)
 
 
 def scan_submission(services: Services, inspection_id: int, jobs: int) -> ScanRows:
@@ -96,7 +102,9 @@ def _scan(path: Path, jobs: int, cache: CacheSpec | None = None) -> ScanRows:
     # plain rows travel back to the worker faster than pickled models; with
     # ANKE_DASK_SCHEDULER set, the units run on that Dask cluster instead of a local pool
     cluster = os.environ.get("ANKE_DASK_SCHEDULER") or None
-    return rows_of(scan_paths([path], ScanOptions(jobs=jobs, cluster=cluster, cache=cache)))
+    document, listed = scan_listing([path], ScanOptions(jobs=jobs, cluster=cluster, cache=cache,
+                                                        listing=True))
+    return rows_of(document, stored(manifest_of(listed, path.name)))
 
 
 def _scanner_context() -> BaseContext:
@@ -110,6 +118,14 @@ def _scanner_context() -> BaseContext:
     return context
 
 
+def start_scanner() -> None:
+    """Start the scans' fork server now (a worker calls this when it starts), so that the
+    first inspection does not wait the second it takes to start and import the engine."""
+    if os.name == "posix":
+        _scanner_context()
+        forkserver.ensure_running()
+
+
 def store_results(session: Session, held: Lease, inspection_id: int,
                   results: ScanRows) -> bool:
     """Store the findings and close the inspection, if the lease is still held."""
@@ -117,13 +133,18 @@ def store_results(session: Session, held: Lease, inspection_id: int,
         return False
     inspection = session.get(Inspection, inspection_id)
     assert inspection is not None
+    table = cast(Table, FindingRecord.__table__)  # Core, not the ORM's bulk path: faster
     for start in range(0, len(results.rows), _INSERT_BATCH):
-        session.execute(insert(FindingRecord), [
+        session.execute(insert(table), [
             {**row, "inspection_id": inspection_id}
             for row in results.rows[start:start + _INSERT_BATCH]])
     inspection.status = InspectionStatus.DONE
     inspection.finished_at = utcnow()
     inspection.stats = {**results.stats, "findings": len(results.rows)}
+    submission = inspection.submission
+    if submission.manifest_listed_at is None and results.manifest is not None:
+        submission.manifest = results.manifest
+        submission.manifest_listed_at = inspection.finished_at
     finish(session, held)
     record(session, WORKER, "inspection.finish", f"inspection:{inspection_id}",
            {"findings": len(results.rows), "job": held.job_id, "attempt": held.attempt})

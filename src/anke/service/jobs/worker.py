@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 
 from anke.errors import AnkeError
-from anke.service.jobs.inspection import fail, scan_submission, store_results
+from anke.service.jobs.inspection import fail, scan_submission, start_scanner, store_results
 from anke.service.jobs.queue import (
     INSPECTION,
     Lease,
@@ -85,6 +85,7 @@ class Worker:
 
     def run(self) -> None:
         """Work until :attr:`stop` is set."""
+        start_scanner()
         while not self.stop.is_set():
             try:
                 worked = self.run_once()
