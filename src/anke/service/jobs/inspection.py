@@ -19,6 +19,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import cast
 
+from pydantic import TypeAdapter
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ from anke.service.vault import data_key, opened_blob
 
 WORKER = Actor.system("worker")
 _INSERT_BATCH = 5000  # findings per multi-row INSERT
+_FINDINGS = TypeAdapter(list[Finding])  # dumps a whole list in one call
 
 
 def fingerprint(finding: Finding) -> str:
@@ -69,7 +71,8 @@ def rows_of(document: ScanDocument,
     """The rows of ``document``'s findings (duplicates by id dropped), ready to insert."""
     seen: set[str] = set()
     rows: list[dict[str, object]] = []
-    for finding in document.findings:
+    dumped = _FINDINGS.dump_python(document.findings, mode="json", exclude_none=True)
+    for finding, data in zip(document.findings, dumped, strict=True):
         if finding.id in seen:
             continue
         seen.add(finding.id)
@@ -77,8 +80,7 @@ def rows_of(document: ScanDocument,
             "finding_id": finding.id, "fingerprint": fingerprint(finding),
             "kind": finding.kind.value, "detector": finding.detector, "rule": finding.rule,
             "algorithm": finding.algorithm, "confidence": finding.confidence.value,
-            "path": finding.path, "line": finding.line,
-            "data": finding.model_dump(mode="json", exclude_none=True)})
+            "path": finding.path, "line": finding.line, "data": data})
     return ScanRows(rows, document.stats.model_dump(mode="json"), manifest)
 
 
