@@ -1,10 +1,12 @@
-"""The result cache: hits give what a fresh scan gives, rule changes invalidate exactly their
-detector's results, the store stays bounded, survives concurrent writers and corruption."""
+"""The result cache: hits give what a fresh scan gives, a rule file's change invalidates the
+results of its own languages only, the store stays bounded, survives concurrent writers and
+corruption."""
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import shutil
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 
 from anke.detect.base import Detection
+from anke.detect.classfile import ClassFileDetector
 from anke.detect.constants import ConstantsDetector
 from anke.detect.manifests import ManifestsDetector
 from anke.detect.source_api.detector import SourceDetector
@@ -21,6 +24,10 @@ from anke.engine import ScanOptions, result_keys, scan_paths
 from anke.engine import inspect as inspect_module
 from anke.engine.result_cache import FILE_NAME, CacheSpec, SqliteStore
 from anke.findings.model import ScanDocument
+from anke.rules import load_rules
+from anke.rules.loader import DATA_DIR as RULES_DIR
+from anke.rules.loader import RuleSet, load_rules_dir
+from anke.rules.model import Language
 from anke.service.db.migrate import upgrade
 from anke.service.db.result_cache import DatabaseStore
 from anke.service.db.session import Database
@@ -98,18 +105,51 @@ def test_a_hit_gives_what_a_fresh_scan_gives_under_any_path(
     assert zipped and zipped.isdisjoint({f.id for f in fresh.findings})  # ids follow the path
 
 
-def test_a_changed_rule_file_invalidates_only_the_detectors_using_the_rules(
+def _edited_rules(tmp_path: Path, name: str) -> RuleSet:
+    """The shipped rules with one file edited (a reference added: the rules' digest of its
+    languages changes, what they find does not)."""
+    folder = tmp_path / f"rules-{name}"
+    shutil.copytree(RULES_DIR, folder)
+    edited = folder / name
+    text = edited.read_text()
+    assert "\nreferences:\n" in text
+    edited.write_text(text.replace("\nreferences:\n",
+                                   "\nreferences:\n  - https://example.org/edited\n", 1))
+    return load_rules_dir(folder)
+
+
+def _use_rules(monkeypatch: pytest.MonkeyPatch, rules: RuleSet) -> None:
+    monkeypatch.setattr(inspect_module, "load_rules", lambda: rules)
+    monkeypatch.setattr(inspect_module, "_DETECTORS", None)  # detectors and digests rebuilt
+    monkeypatch.setattr(inspect_module, "_CACHE", None)
+
+
+def test_a_changed_rule_file_invalidates_only_the_results_of_its_languages(
         tmp_path: Path, calls: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     cache = CacheSpec("sqlite", str(tmp_path / "cache"))
     tree = _tree(tmp_path / "product", "bundle.zip")
     fresh = _scan(tree, cache)
-    monkeypatch.setattr(result_keys, "rules_digest", lambda detector: "edited" if getattr(
-        detector, "rules", None) is not None else "")
-    monkeypatch.setattr(inspect_module, "_CACHE", None)  # digests are recomputed
+    _use_rules(monkeypatch, _edited_rules(tmp_path, "python-pycryptodome.yaml"))
     calls.clear()
     assert _findings(_scan(tree, cache)) == _findings(fresh)
-    # seal.py, A.java and aes.c again; their copies in the zip hit those fresh results
-    assert calls == {"SourceDetector": 3}
+    # seal.py alone (its copy in the zip hits that fresh result); A.java, aes.c, the manifest
+    # and every other detector's results are still valid
+    assert calls == {"SourceDetector": 1}
+    _use_rules(monkeypatch, _edited_rules(tmp_path, "java-jca.yaml"))
+    calls.clear()
+    assert _findings(_scan(tree, cache)) == _findings(fresh)
+    assert calls == {"SourceDetector": 1}  # A.java
+
+
+def test_a_java_rule_change_invalidates_bytecode_results(tmp_path: Path) -> None:
+    shipped = load_rules()
+    edited = _edited_rules(tmp_path, "java-jca.yaml")
+    for language in Language:
+        same = shipped.language_digest(language) == edited.language_digest(language)
+        assert same is (language is not Language.JAVA)
+    detectors = [ClassFileDetector(rules=rules) for rules in (shipped, edited)]
+    scopes = {result_keys.scope(d, "A.class", b"\xca\xfe\xba\xbe") for d in detectors}
+    assert len(scopes) == 2 and "" not in scopes
 
 
 def test_eviction_keeps_the_bound_and_drops_the_least_recently_used(

@@ -91,16 +91,30 @@ class Prefilter:
             self._regex = [re.compile(p, re.IGNORECASE if c else 0)
                            for p, c in zip(self.patterns, self._caseless, strict=True)]
 
-    def scan(self, data: bytes, limit: int = 200_000) -> tuple[list[Hit], bool]:
-        """All hits in ``data`` (sorted by start) and whether the limit cut the list short."""
+    def scan(self, data: bytes, limit: int = 200_000,
+             wanted: Sequence[bool] | None = None) -> tuple[list[Hit], bool]:
+        """All hits in ``data`` (sorted by start) and whether the limit cut the list short.
+
+        With ``wanted`` (a flag per pattern id), hits of the other patterns are neither
+        returned nor counted against the limit.
+        """
         if self._db is None and self._regex is None:
             self._compile()
         hits: list[Hit] = []
         truncated = False
         if self._db is not None:
-            def on_match(pattern: int, start: int, end: int, flags: int, context: object) -> bool:
-                hits.append(Hit(pattern, start, end))
-                return len(hits) >= limit
+            if wanted is None:
+                def on_match(pattern: int, start: int, end: int, flags: int,
+                             context: object) -> bool:
+                    hits.append(Hit(pattern, start, end))
+                    return len(hits) >= limit
+            else:
+                def on_match(pattern: int, start: int, end: int, flags: int,
+                             context: object) -> bool:
+                    if not wanted[pattern]:
+                        return False
+                    hits.append(Hit(pattern, start, end))
+                    return len(hits) >= limit
 
             try:
                 self._db.scan(data, match_event_handler=on_match)
@@ -109,6 +123,8 @@ class Prefilter:
         else:
             assert self._regex is not None
             for index, regex in enumerate(self._regex):
+                if wanted is not None and not wanted[index]:
+                    continue
                 for found in regex.finditer(data):
                     hits.append(Hit(index, found.start(), found.end()))
                     if len(hits) >= limit:

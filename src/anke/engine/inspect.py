@@ -19,7 +19,13 @@ from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.detect.symbols import SymbolsDetector
 from anke.engine.result_cache import CacheSpec, open_store
 from anke.engine.result_codec import decode, encode
-from anke.engine.result_keys import detector_digests, member_digest, plan_key, result_key
+from anke.engine.result_keys import (
+    detector_digests,
+    member_digest,
+    plan_key,
+    result_key,
+    scope,
+)
 from anke.findings.context import context_of
 from anke.findings.model import Finding, Skipped
 from anke.inputs.archives import (
@@ -141,7 +147,7 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
         else:
             wanted = set(names.decode().split(","))
             handling = [detector for detector in detectors if detector.name in wanted]
-        keys = {d.name: result_key(member, d, cache[1][d.name], path)
+        keys = {d.name: result_key(member, d, cache[1][d.name], path, scope(d, path, data))
                 for d in handling if d.name in cache[1]}
         stored = store.get_many(keys.values()) if keys else {}
     for detector in handling:

@@ -5,9 +5,11 @@ The key of one detector's result on one member is the SHA-256 of
 * the SHA-256 of the member's bytes;
 * the detector's name and a digest of exactly what it depends on: the anke version, the code
   of the detectors and of the findings, the data files of its own package
-  (``anke/detect/<package>/data``), the rule set's digest when it uses the rules
-  (``source-api``, ``bytecode``), the catalog's digest when it uses the catalog, and the
+  (``anke/detect/<package>/data``), the catalog's digest when it uses the catalog, and the
   source limits for ``source-api``;
+* the detector's *scope* on the member, when it has one (``cache_scope``): the digest of the
+  rule files of the member's language for ``source-api``, of the Java rule files for
+  ``bytecode``; a detector with rules but no scope is keyed by the whole rule set;
 * the part of the member's path the detector looks at (its *path view*): the base name for
   the detectors that only look at a suffix or a name, the base name and the format the path
   names for ``manifests`` and ``material`` (whose formats may match whole-path globs), the
@@ -18,10 +20,10 @@ Which detectors handle a member is stored too, under the member's bytes, every d
 digest and its whole path (:func:`plan_key`), so a rescan asks no detector's ``handles``.
 
 So the same bytes under another directory or archive name hit, and a changed rule file
-invalidates the results of ``source-api`` and ``bytecode`` only; a changed constants table
-those of ``constants`` only.  The rule set is keyed whole, not per language: the source
-prefilter's name patterns are shared across languages, so a rule file for one language can
-change which places of another language's file are examined.
+invalidates the results of ``source-api`` on the files of its own languages only (and of
+``bytecode`` when it is a Java file); a changed constants table those of ``constants`` only.
+That is exact because the source prefilter's name patterns come from the catalog, and the
+anchors of other languages' rules are neither counted against its hit limit nor looked at.
 """
 
 from __future__ import annotations
@@ -92,9 +94,18 @@ def _data_digest(detector: Detector) -> bytes:
 
 
 def rules_digest(detector: Detector) -> str:
-    """The digest of the rule set the detector uses ("" when it uses none)."""
+    """The digest of the rule set the detector uses ("" when it uses none, or when its
+    :func:`scope` names the part of the rules that judged each member)."""
     rules = getattr(detector, "rules", None)
-    return "" if rules is None else str(getattr(rules, "digest", ""))
+    if rules is None or hasattr(detector, "cache_scope"):
+        return ""
+    return str(getattr(rules, "digest", ""))
+
+
+def scope(detector: Detector, path: str, data: bytes) -> str:
+    """What of its data judged this member, for a detector that says (``cache_scope``)."""
+    narrow = getattr(detector, "cache_scope", None)
+    return "" if narrow is None else str(narrow(path, data))
 
 
 def catalog_digest(detector: Detector) -> str:
@@ -127,10 +138,13 @@ def member_digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def result_key(member: bytes, detector: Detector, digest: bytes, path: str) -> bytes:
-    """The key of ``detector``'s result on the member whose bytes hash to ``member``."""
+def result_key(member: bytes, detector: Detector, digest: bytes, path: str,
+               narrowed: str = "") -> bytes:
+    """The key of ``detector``'s result on the member whose bytes hash to ``member``, judged
+    by the part ``narrowed`` (:func:`scope`) of its data."""
     view = path_view(detector, path).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(member + digest + detector.name.encode() + b"\x00" + view).digest()
+    return hashlib.sha256(member + digest + detector.name.encode() + b"\x00" + view
+                          + b"\x00" + narrowed.encode()).digest()
 
 
 def plan_key(member: bytes, digests: dict[str, bytes], path: str) -> bytes:

@@ -187,10 +187,16 @@ class RuleSet:
     files: tuple[RuleFile, ...]
     digest: str
     by_language: dict[Language, LanguageRules]
+    language_digests: dict[Language, str] = field(default_factory=dict)
 
     def for_language(self, language: Language) -> LanguageRules:
         """The rules of one language (empty when none)."""
         return self.by_language.get(language) or LanguageRules()
+
+    def language_digest(self, language: Language) -> str:
+        """The digest of the rule files that speak of ``language`` (what its rules are
+        built from), so a changed file changes the digests of its own languages only."""
+        return self.language_digests.get(language, "")
 
 
 def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
@@ -198,8 +204,12 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
     by_language: dict[Language, LanguageRules] = {}
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
+    per_language: dict[Language, hashlib._Hash] = {}
     for source, data in files:
-        digest.update(data.model_dump_json().encode())
+        dumped = data.model_dump_json().encode()
+        digest.update(dumped)
+        for language in data.languages:
+            per_language.setdefault(language, hashlib.sha256()).update(dumped)
         for rule in data.rules:
             if rule.id in seen:
                 raise DataFileError(source, f"rules({rule.id})",
@@ -245,7 +255,8 @@ def compile_rules(files: list[tuple[str, RuleFile]]) -> RuleSet:
                     if anchor is not None and (rule.syntax is not MatchOn.REFERENCE
                                                or anchor[1] >= _REFERENCE_WEIGHT):
                         index.anchors.add(anchor[0])
-    return RuleSet(tuple(f for _, f in files), digest.hexdigest()[:16], by_language)
+    return RuleSet(tuple(f for _, f in files), digest.hexdigest()[:16], by_language,
+                   {language: d.hexdigest()[:16] for language, d in per_language.items()})
 
 
 def load_rules_dir(directory: Path) -> RuleSet:

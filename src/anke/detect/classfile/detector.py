@@ -61,9 +61,14 @@ class ClassFileDetector:
                  limits: BytecodeLimits | None = None) -> None:
         self.catalog = catalog or load_catalog()
         self.reader: NameReader = reader_for(self.catalog)
-        language_rules = (rules or load_rules()).for_language(Language.JAVA)
-        self.matcher = RuleMatcher(language_rules, self.reader)
+        rule_set = rules or load_rules()
+        self.matcher = RuleMatcher(rule_set.for_language(Language.JAVA), self.reader)
         self.limits = limits or BytecodeLimits()
+        self._rules_digest = rule_set.language_digest(Language.JAVA)
+
+    def cache_scope(self, path: str, head: bytes) -> str:
+        """What of the rules judges a member, for the result cache: the Java rules."""
+        return self._rules_digest
 
     def handles(self, path: str, head: bytes) -> bool:
         """``.class`` members, and anything that starts like a class file."""

@@ -77,6 +77,13 @@ class SourceDetector:
         """
         return not path.endswith(_DECLARATIONS) and spec_for(path, head) is not None
 
+    def cache_scope(self, path: str, head: bytes) -> str:
+        """What of the rules judges a member, for the result cache: its language's rules
+        (the prefilter's name patterns come from the catalog, and the anchors of other
+        languages are neither counted nor looked at)."""
+        spec = spec_for(path, head[:256])
+        return "" if spec is None else self.rules.language_digest(spec.language)
+
     def detect(self, path: str, data: bytes) -> Detection:
         """Findings in one source file, skipped/degraded notes, and whether it was parsed."""
         findings, notes, parsed = self._detect(path, data)
@@ -90,13 +97,10 @@ class SourceDetector:
             return [], [Skipped(path=path, reason="binary content behind a source extension")], (
                 False)
         patterns = self.patterns
-        hits, truncated = patterns.prefilter.scan(data, self.limits.max_hits)
-        points: list[tuple[int, bool]] = []  # (offset inside an identifier, is an algorithm name)
-        for hit in hits:
-            kind = patterns.kinds[hit.pattern]
-            if kind != NAME and spec.language not in patterns.languages[hit.pattern]:
-                continue
-            points.append((_inside(data, hit.end), kind == NAME))
+        hits, truncated = patterns.prefilter.scan(data, self.limits.max_hits,
+                                                  patterns.relevant(spec.language))
+        points = [(_inside(data, hit.end), patterns.kinds[hit.pattern] == NAME)
+                  for hit in hits]  # (offset inside an identifier, is an algorithm name)
         if not points:
             return [], [], False
         if not self._worth_parsing(data, points, spec.language):

@@ -9,7 +9,7 @@ part of the patterns, so ``description`` never reaches Python as a hit for DES.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from anke.catalog import Catalog
@@ -32,6 +32,17 @@ class PatternSet:
     prefilter: Prefilter
     kinds: tuple[str, ...]  # ANCHOR or NAME, per pattern id
     languages: tuple[frozenset[Language], ...]  # languages an anchor belongs to
+    _relevant: dict[Language, tuple[bool, ...]] = field(default_factory=dict)
+
+    def relevant(self, language: Language) -> tuple[bool, ...]:
+        """Per pattern id, whether its hits matter in a file of ``language``: every name,
+        and the anchors of that language's rules."""
+        found = self._relevant.get(language)
+        if found is None:
+            found = tuple(kind == NAME or language in langs
+                          for kind, langs in zip(self.kinds, self.languages, strict=True))
+            self._relevant[language] = found
+        return found
 
 
 def _name_forms(key: str) -> list[bytes]:
