@@ -22,7 +22,9 @@ from anke.detect.manifests import ManifestsDetector
 from anke.detect.source_api.detector import SourceDetector
 from anke.engine import ScanOptions, result_keys, scan_paths
 from anke.engine import inspect as inspect_module
+from anke.engine.executors import local as local_executor
 from anke.engine.result_cache import FILE_NAME, CacheSpec, SqliteStore
+from anke.engine.session import scan_listing
 from anke.findings.model import ScanDocument
 from anke.rules import load_rules
 from anke.rules.loader import DATA_DIR as RULES_DIR
@@ -204,3 +206,28 @@ def test_the_service_database_store_round_trips_and_stays_bounded(tmp_path: Path
         store.put_many({bytes([n]) * 32: b"v" * 400})
     assert store.size() <= 10_000
     assert DatabaseStore(f"sqlite:///{tmp_path / 'none.db'}", 1000).get_many([b"a" * 32]) == {}
+
+
+def test_a_rescan_is_answered_in_the_driver_without_a_pool(
+        tmp_path: Path, calls: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = CacheSpec("sqlite", str(tmp_path / "cache"))
+    tree = _tree(tmp_path / "product", "bundle.zip")
+    for n in range(40):  # enough bytes that a cold scan uses the pool
+        (tree / f"pad/{n}.py").parent.mkdir(exist_ok=True)
+        (tree / f"pad/{n}.py").write_text(f"import hashlib\nhashlib.sha{n % 3 + 1}()\n"
+                                          + "# padding\n" * 4000)
+    options = ScanOptions(jobs=2, cache=cache, listing=True)
+    first, first_listed = scan_listing([tree], options)
+    calls.clear()
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for a rescan the cache answers")
+
+    monkeypatch.setattr(local_executor, "ProcessPoolExecutor", no_pool)
+    (tree / "pad/7.py").write_text("import hashlib\nhashlib.md5()\n")  # one file changed
+    again, listed = scan_listing([tree], options)
+    assert calls == {"SourceDetector": 1, "ConstantsDetector": 1}  # pad/7.py, here
+    expected, expected_listed = scan_listing([tree], ScanOptions(jobs=1, listing=True))
+    assert _findings(again) == _findings(expected)
+    assert listed == expected_listed and len(listed) == len(first_listed)
+    assert again.stats.files == first.stats.files and again.stats.bytes < first.stats.bytes

@@ -162,16 +162,28 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
                 value = encode(found, path)
                 if value is not None:
                     fresh[key] = value
-        where = context_of(path) if found.findings else None
-        if where is None:
-            result.findings.extend(found.findings)
-        else:
-            result.findings.extend(finding.model_copy(update={"context": where})
-                                   for finding in found.findings)
-        result.skipped.extend(found.notes)
-        result.parsed += int(found.parsed)
+        add_detection(result, path, found)
     if fresh and store is not None:
         store.put_many(fresh)
+
+
+def add_detection(result: BatchResult, path: str, found: Detection) -> None:
+    """Add one detector's result on the member at ``path``, its findings marked with the
+    member's context (tests, documentation, examples)."""
+    where = context_of(path) if found.findings else None
+    if where is None:
+        result.findings.extend(found.findings)
+    else:
+        result.findings.extend(finding.model_copy(update={"context": where})
+                               for finding in found.findings)
+    result.skipped.extend(found.notes)
+    result.parsed += int(found.parsed)
+
+
+def cache_state() -> tuple[CacheSpec, dict[str, bytes]] | None:
+    """The result store this process's detectors use and their digests (after
+    :func:`prepare`), or None without a cache."""
+    return _CACHE
 
 
 def inspect_batch(members: list[tuple[str, str, int]], options: InspectOptions) -> BatchResult:

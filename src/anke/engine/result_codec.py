@@ -15,9 +15,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from anke.detect.base import Detection
-from anke.findings.model import Finding, Skipped
+from pydantic import TypeAdapter
 
+from anke.detect.base import Detection
+from anke.findings.model import Context, Finding, Skipped
+
+_FINDINGS = TypeAdapter(list[Finding])  # validates a member's findings in one call
 _POSITION = ("column", "offset")  # which field stands in the id's column, in this order
 
 
@@ -53,18 +56,21 @@ def encode(detection: Detection, path: str) -> bytes | None:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def decode(value: bytes, path: str) -> Detection | None:
-    """The detection stored in ``value``, bound to ``path``; None when it cannot be read."""
+def decode(value: bytes, path: str, context: Context | None = None) -> Detection | None:
+    """The detection stored in ``value``, bound to ``path`` (its findings marked with the
+    member's ``context``); None when it cannot be read."""
     try:
         stored = json.loads(value)
-        findings = []
-        for fields in stored["f"]:
+        fields_list = stored["f"]
+        for fields in fields_list:
             recipe = fields.pop("@", _POSITION[0])
             fields["id"] = Finding.make_id(fields["rule"], path, fields.get("line"),
                                            fields.get(recipe), fields["evidence"],
                                            fields.get("algorithm"))
             fields["path"] = path
-            findings.append(Finding.model_validate(fields))
+            if context is not None:
+                fields["context"] = context
+        findings = _FINDINGS.validate_python(fields_list) if fields_list else []
         notes = [Skipped(path=path, reason=reason) for reason in stored["n"]]
         return Detection(findings, notes, bool(stored["p"]))
     except Exception:  # an entry from another anke, or damaged: a miss

@@ -3,6 +3,7 @@ process pool or a Dask cluster), gather one document."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -14,8 +15,10 @@ from anke import __version__
 from anke.catalog import load_catalog
 from anke.detect.source_api.detector import SourceLimits
 from anke.engine.executors import connect
+from anke.engine.executors.base import Unit
 from anke.engine.executors.units import plan
 from anke.engine.inspect import BatchResult, InspectOptions, Listed
+from anke.engine.lookup import answer
 from anke.engine.result_cache import CacheSpec
 from anke.findings.model import ScanDocument, ScanStats, Skipped, ToolInfo
 from anke.inputs.archives import ArchiveLimits
@@ -44,13 +47,43 @@ class ScanOptions:
 def _members(paths: list[Path], limits: WalkLimits) -> Iterator[FileMember | SkippedMember]:
     prefix = len(paths) > 1
     for path in paths:
+        name = (path.resolve().name or str(path)) if prefix and path.is_dir() else ""
         for member in walk(path, limits):
-            if prefix and path.is_dir():
-                name = path.resolve().name or str(path)
+            if name:
                 member = (FileMember(member.real, f"{name}/{member.path}", member.size)
                           if isinstance(member, FileMember)
                           else SkippedMember(f"{name}/{member.path}", member.reason))
             yield member
+
+
+def _misses(units: Iterator[Unit], options: InspectOptions, results: list[BatchResult],
+            advance: Callable[[int], None]) -> Iterator[Unit]:
+    """``units`` with what the result cache answers taken out (into ``results``)."""
+    for unit in units:
+        known, rest = answer(unit, options)
+        results.append(known)
+        if rest is None:
+            advance(unit.weight)
+        else:
+            yield rest
+
+
+def _unit_bytes(unit: Unit) -> int:
+    return (sum(item[2] for item in unit.files) + sum(len(d) for _, d in unit.blobs)
+            + sum(len(d) for _, d in unit.members))
+
+
+def _head(units: Iterator[Unit]) -> tuple[bool, Iterator[Unit]]:
+    """Whether all of ``units`` together are below the size worth a pool (they were then
+    read to the end), and the same units, unconsumed."""
+    head: list[Unit] = []
+    size = 0
+    for unit in units:
+        head.append(unit)
+        size += _unit_bytes(unit)
+        if size >= _LOCAL_BYTES:
+            return False, itertools.chain(head, units)
+    return True, iter(head)
 
 
 def scan_paths(paths: list[Path], options: ScanOptions | None = None,
@@ -81,14 +114,25 @@ def scan_listing(paths: list[Path], options: ScanOptions | None = None,
     work = plan(files, options.archives, options.listing)
     results: list[BatchResult] = [work.driver]
     done = 0
+
+    def advance(weight: int) -> None:
+        nonlocal done
+        done += weight
+        if progress and weight:
+            progress(done, total)
+
     small = total < _LOCAL_BYTES or (work.batches < 2 and not work.archives)
+    units: Iterator[Unit] = work.units()
+    if options.cache is not None:  # answer what the cache knows here; only misses travel
+        units = _misses(units, inspect, results, advance)
+        if not small and not options.cluster:
+            head, units = _head(units)
+            small = small or head
     jobs = 1 if small and not options.cluster else options.jobs
     with closing(connect(options.cluster, options.cluster_fallback, jobs)) as executor:
-        for weight, result in executor.run(work.units(), inspect):
+        for weight, result in executor.run(units, inspect):
             results.append(result)
-            done += weight
-            if progress and weight:
-                progress(done, total)
+            advance(weight)
     stats = ScanStats(skipped=skipped)
     findings = []
     listed = walked

@@ -41,13 +41,6 @@ class SkippedMember:
     reason: str
 
 
-def _display(root: Path, full: str, single_file: bool) -> str:
-    if single_file:
-        return Path(full).name
-    rel = os.path.relpath(full, root)
-    return rel.replace(os.sep, "/")
-
-
 def walk(root: Path, limits: WalkLimits) -> Iterator[FileMember | SkippedMember]:
     """Members under ``root`` (a directory or a single file), in a stable order."""
     try:
@@ -65,19 +58,19 @@ def walk(root: Path, limits: WalkLimits) -> Iterator[FileMember | SkippedMember]
         yield SkippedMember(root.name, "not a regular file or directory")
         return
     count = 0
-    stack: list[tuple[str, int]] = [(str(root), 0)]
+    stack: list[tuple[str, int, str]] = [(str(root), 0, "")]  # (folder, depth, report prefix)
     while stack:
-        directory, depth = stack.pop()
+        directory, depth, prefix = stack.pop()
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield SkippedMember(_display(root, directory, False) or ".",
+            yield SkippedMember(prefix.rstrip("/") or ".",
                                 f"cannot read directory: {exc.strerror}")
             continue
-        subdirs: list[str] = []
+        subdirs: list[tuple[str, str]] = []
         for entry in entries:
-            rel = _display(root, entry.path, False)
+            rel = prefix + entry.name
             try:
                 if entry.is_symlink():
                     yield SkippedMember(rel, _symlink_reason(entry.path))
@@ -88,7 +81,7 @@ def walk(root: Path, limits: WalkLimits) -> Iterator[FileMember | SkippedMember]
                     if depth + 1 > limits.max_depth:
                         yield SkippedMember(rel, f"depth limit: deeper than {limits.max_depth}")
                         continue
-                    subdirs.append(entry.path)
+                    subdirs.append((entry.path, rel + "/"))
                     continue
                 if not entry.is_file(follow_symlinks=False):
                     yield SkippedMember(rel, "special file (device, socket or pipe)")
@@ -105,7 +98,7 @@ def walk(root: Path, limits: WalkLimits) -> Iterator[FileMember | SkippedMember]
                 yield SkippedMember(rel, f"file count limit: more than {limits.max_files}")
                 return
             yield FileMember(entry.path, rel, size)
-        stack.extend((d, depth + 1) for d in reversed(subdirs))
+        stack.extend((d, depth + 1, p) for d, p in reversed(subdirs))
 
 
 def _symlink_reason(path: str) -> str:
