@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 from anke.detect.base import Detection
 from anke.findings.model import Context, Finding, Skipped
 
+_EMPTY = {b'{"f":[],"n":[],"p":0}': False, b'{"f":[],"n":[],"p":1}': True}  # as encoded
 _FINDINGS = TypeAdapter(list[Finding])  # validates a member's findings in one call
 _POSITION = ("column", "offset")  # which field stands in the id's column, in this order
 
@@ -59,6 +60,9 @@ def encode(detection: Detection, path: str) -> bytes | None:
 def decode(value: bytes, path: str, context: Context | None = None) -> Detection | None:
     """The detection stored in ``value``, bound to ``path`` (its findings marked with the
     member's ``context``); None when it cannot be read."""
+    empty = _EMPTY.get(value)  # most results: nothing found (parsed or not)
+    if empty is not None:
+        return Detection([], [], empty)
     try:
         stored = json.loads(value)
         fields_list = stored["f"]
