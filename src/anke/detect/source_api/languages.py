@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import PurePosixPath
 
 import tree_sitter_c
 import tree_sitter_c_sharp
@@ -223,8 +222,9 @@ _SHEBANGS: dict[bytes, LangSpec] = {b"python": PYTHON, b"node": JAVASCRIPT}
 
 def spec_for(path: str, head: bytes = b"") -> LangSpec | None:
     """The language of a member, from its name, or from a ``#!`` line when it has no suffix."""
-    pure = PurePosixPath(path)
-    suffix = pure.suffix.lower()
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # as PurePosixPath.suffix
     if suffix:
         return _BY_SUFFIX.get(suffix)
     if head.startswith(b"#!"):
