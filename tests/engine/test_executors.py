@@ -20,10 +20,12 @@ import pytest
 
 import anke.engine.executors.dask as dask_executor
 from anke.cli.main import main
+from anke.detect.source_api.detector import SourceDetector
 from anke.engine import ScanOptions, scan_paths
 from anke.engine.executors import ClusterUnreachable, DaskExecutor, Unit, run_unit
 from anke.engine.executors.units import BIG_ARCHIVE
 from anke.engine.inspect import BatchResult, InspectOptions
+from anke.engine.result_cache import CacheSpec
 from anke.findings.model import ScanDocument
 
 UNREACHABLE = "tcp://127.0.0.1:1"
@@ -84,6 +86,21 @@ def test_a_cluster_scan_equals_a_local_scan(tree: Path, cluster: str) -> None:
         "src3.py"}
     assert any(s.path.startswith("big.zip!/") and "traversal" in s.reason
                for s in local.stats.skipped)
+
+
+def test_a_cluster_scan_fills_the_drivers_cache(tree: Path, cluster: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = CacheSpec("sqlite", str(tmp_path / "driver-cache"))
+    remote = scan_paths([tree], ScanOptions(jobs=2, cluster=cluster, cache=cache))
+    # the workers (other machines, as far as they know) sent their results back, and the
+    # driver kept them: a rescan here runs no detector
+
+    def no_detection(self: SourceDetector, path: str, data: bytes) -> None:
+        raise AssertionError(f"{path} was inspected again")
+
+    monkeypatch.setattr(SourceDetector, "detect", no_detection)
+    again = scan_paths([tree], ScanOptions(jobs=1, cache=cache))
+    assert _comparable(again) == _comparable(remote)
 
 
 def _dies_once(marker: str, unit: Unit, options: InspectOptions) -> BatchResult:

@@ -47,6 +47,9 @@ class InspectOptions:
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
     cache: CacheSpec | None = None  # the store of detector results, None for no cache
     listing: bool = False  # also list every member with its size and SHA-256
+    # the workers are elsewhere (a Dask cluster): they open no store, and send the results
+    # to store back with their findings, for the driver to store in its own cache
+    remote: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class BatchResult:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     listed: list[Listed] = field(default_factory=list)  # only when the options ask for it
+    cached: dict[bytes, bytes] = field(default_factory=dict)  # results for the driver to store
     files: int = 0
     bytes: int = 0
     members: int = 0
@@ -125,22 +129,25 @@ def refuse(result: BatchResult, path: str, reason: str, listing: bool) -> None:
 
 
 def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
-         listing: bool = False) -> None:
+         options: InspectOptions) -> None:
     """Every detector that handles the member, each failure contained to itself; results
-    are looked up in the result cache first and stored there after."""
+    are looked up in the result cache first and stored there after (or, ``remote``, handed
+    back in ``result.cached`` for the driver to store)."""
+    listing, remote = options.listing, options.remote
     cache = _CACHE if _CACHE is not None and len(data) >= CACHE_MIN_BYTES else None
-    store = open_store(cache[0]) if cache is not None else None  # this process's own
-    member = member_digest(data) if store is not None or listing else b""
+    store = open_store(cache[0]) if cache is not None and not remote else None
+    keyed = store is not None or (cache is not None and remote)
+    member = member_digest(data) if keyed or listing else b""
     if listing:
         result.listed.append(Listed(path=path, size=len(data), sha256=member.hex()))
     keys: dict[str, bytes] = {}
     stored: dict[bytes, bytes] = {}
     fresh: dict[bytes, bytes] = {}
-    if cache is None or store is None:
+    if cache is None or not keyed:
         handling = [detector for detector in detectors if detector.handles(path, data)]
     else:
         plan = plan_key(member, cache[1], path)  # which detectors handle it, by bytes and path
-        names = store.get_many([plan]).get(plan)
+        names = store.get_many([plan]).get(plan) if store is not None else None
         if names is None:
             handling = [detector for detector in detectors if detector.handles(path, data)]
             fresh[plan] = ",".join(d.name for d in handling).encode()
@@ -149,7 +156,7 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
             handling = [detector for detector in detectors if detector.name in wanted]
         keys = {d.name: result_key(member, d, cache[1][d.name], path, scope(d, path, data))
                 for d in handling if d.name in cache[1]}
-        stored = store.get_many(keys.values()) if keys else {}
+        stored = store.get_many(keys.values()) if keys and store is not None else {}
     for detector in handling:
         key = keys.get(detector.name)
         hit = stored.get(key) if key is not None else None
@@ -165,6 +172,8 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
         add_detection(result, path, found)
     if fresh and store is not None:
         store.put_many(fresh)
+    elif fresh and remote:
+        result.cached.update(fresh)
 
 
 def add_detection(result: BatchResult, path: str, found: Detection) -> None:
@@ -204,12 +213,12 @@ def inspect_batch(members: list[tuple[str, str, int]], options: InspectOptions) 
                             refuse(result, item.path, item.reason, options.listing)
                         else:
                             result.members += 1
-                            _run(detectors, item.path, item.data, result, options.listing)
+                            _run(detectors, item.path, item.data, result, options)
                     continue
         except OSError as exc:
             refuse(result, display, f"cannot read: {exc.strerror}", options.listing)
             continue
-        _run(detectors, display, data, result, options.listing)
+        _run(detectors, display, data, result, options)
     return result
 
 
@@ -227,15 +236,15 @@ def inspect_members(files: list[tuple[str, bytes]], members: list[tuple[str, byt
         result.bytes += len(data)
         kind = sniff(data[:SNIFF_BYTES])
         if kind is None:
-            _run(detectors, display, data, result, options.listing)
+            _run(detectors, display, data, result, options)
             continue
         for item in expand(display, BytesIO(data), kind, len(data), Budget(options.archives)):
             if isinstance(item, Refused):
                 refuse(result, item.path, item.reason, options.listing)
             else:
                 result.members += 1
-                _run(detectors, item.path, item.data, result, options.listing)
+                _run(detectors, item.path, item.data, result, options)
     for path, data in members:
         result.members += 1
-        _run(detectors, path, data, result, options.listing)
+        _run(detectors, path, data, result, options)
     return result

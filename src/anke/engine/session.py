@@ -19,7 +19,7 @@ from anke.engine.executors.base import Unit
 from anke.engine.executors.units import plan
 from anke.engine.inspect import BatchResult, InspectOptions, Listed
 from anke.engine.lookup import answer
-from anke.engine.result_cache import CacheSpec
+from anke.engine.result_cache import CacheSpec, open_store
 from anke.findings.model import ScanDocument, ScanStats, Skipped, ToolInfo
 from anke.inputs.archives import ArchiveLimits
 from anke.inputs.walk import FileMember, SkippedMember, WalkLimits, walk
@@ -110,7 +110,9 @@ def scan_listing(paths: list[Path], options: ScanOptions | None = None,
     walked = [Listed(path=s.path, reason=s.reason) for s in skipped] if options.listing else []
     total = sum(f.size for f in files)
     inspect = InspectOptions(source=options.source, archives=options.archives,
-                             cache=options.cache, listing=options.listing)
+                             cache=options.cache, listing=options.listing,
+                             remote=bool(options.cluster) and options.cache is not None)
+    store = open_store(options.cache) if inspect.remote and options.cache else None
     work = plan(files, options.archives, options.listing)
     results: list[BatchResult] = [work.driver]
     done = 0
@@ -131,6 +133,10 @@ def scan_listing(paths: list[Path], options: ScanOptions | None = None,
     jobs = 1 if small and not options.cluster else options.jobs
     with closing(connect(options.cluster, options.cluster_fallback, jobs)) as executor:
         for weight, result in executor.run(units, inspect):
+            if result.cached:  # a remote worker's results, kept in this machine's cache
+                if store is not None:
+                    store.put_many(result.cached)
+                result.cached = {}
             results.append(result)
             advance(weight)
     stats = ScanStats(skipped=skipped)

@@ -46,6 +46,7 @@ def merge(into: BatchResult, other: BatchResult) -> None:
     into.findings.extend(other.findings)
     into.skipped.extend(other.skipped)
     into.listed.extend(other.listed)
+    into.cached.update(other.cached)
     into.files += other.files
     into.bytes += other.bytes
     into.members += other.members
