@@ -176,10 +176,11 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
         result.cached.update(fresh)
 
 
-def add_detection(result: BatchResult, path: str, found: Detection) -> None:
+def add_detection(result: BatchResult, path: str, found: Detection,
+                  marked: bool = False) -> None:
     """Add one detector's result on the member at ``path``, its findings marked with the
-    member's context (tests, documentation, examples)."""
-    where = context_of(path) if found.findings else None
+    member's context (tests, documentation, examples) unless they are ``marked`` already."""
+    where = context_of(path) if found.findings and not marked else None
     if where is None:
         result.findings.extend(found.findings)
     else:

@@ -19,6 +19,7 @@ from anke.engine.inspect import (
     BatchResult,
     InspectOptions,
     Listed,
+    add_detection,
     cache_state,
     prepare,
 )
@@ -120,8 +121,6 @@ def _answered(result: BatchResult, candidate: _Candidate, keys: dict[str, bytes]
     if listing:
         result.listed.append(Listed(path=path, size=len(candidate.data),
                                     sha256=candidate.digest.hex()))
-    for detection in found:  # marked with their context already
-        result.findings.extend(detection.findings)
-        result.skipped.extend(detection.notes)
-        result.parsed += int(detection.parsed)
+    for detection in found:
+        add_detection(result, path, detection, marked=True)  # decoded with their context
     return True
