@@ -23,7 +23,7 @@ from anke.detect.source_api.detector import SourceDetector
 from anke.engine import ScanOptions, result_keys, scan_paths
 from anke.engine import inspect as inspect_module
 from anke.engine.executors import local as local_executor
-from anke.engine.result_cache import FILE_NAME, CacheSpec, SqliteStore
+from anke.engine.result_cache import FILE_NAME, CacheSpec, SqliteStore, open_store
 from anke.engine.session import scan_listing
 from anke.findings.model import ScanDocument
 from anke.rules import load_rules
@@ -231,3 +231,50 @@ def test_a_rescan_is_answered_in_the_driver_without_a_pool(
     assert _findings(again) == _findings(expected)
     assert listed == expected_listed and len(listed) == len(first_listed)
     assert again.stats.files == first.stats.files and again.stats.bytes < first.stats.bytes
+
+
+def test_an_unchanged_member_is_answered_by_its_bundle_in_one_query(
+        tmp_path: Path, calls: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = CacheSpec("sqlite", str(tmp_path / "cache"))
+    tree = _tree(tmp_path / "product", "bundle.zip")
+    (tree / "empty.bin").write_bytes(b"")  # a member no detector handles has a bundle too
+    fresh = _scan(tree, cache)
+    buffered = open_store(cache)
+    assert buffered is not None
+    buffered.flush()  # this process's pending writes go out: every look-up is a query
+    queries: list[int] = []
+    original = SqliteStore.get_many
+
+    def counting(self: SqliteStore, keys: Any) -> dict[bytes, bytes]:
+        wanted = list(keys)
+        queries.append(len(wanted))
+        return original(self, wanted)
+
+    monkeypatch.setattr(SqliteStore, "get_many", counting)
+    calls.clear()
+    assert _findings(_scan(tree, cache)) == _findings(fresh)
+    # the driver asks for the plain files' bundles in one query; the zip goes to a worker,
+    # which asks for each member's bundle (and plan, in case) in one query
+    assert calls == {} and queries == [5, 2, 2, 2, 2]
+    # damaged bundles: answered the long way (plans, then each result), and rewritten
+    store = SqliteStore(tmp_path / "cache" / FILE_NAME)
+    db = store._connect()
+    assert db is not None
+    state = inspect_module.cache_state()
+    assert state is not None
+    members = {p.relative_to(tree).as_posix(): p.read_bytes() for p in tree.rglob("*")
+               if p.is_file() and p.suffix != ".zip"}
+    with zipfile.ZipFile(tree / "bundle.zip") as bundle:
+        members.update({f"bundle.zip!/{n}": bundle.read(n) for n in bundle.namelist()})
+    bundles = [result_keys.bundle_key(result_keys.member_digest(data), state.salt, path)
+               for path, data in members.items()]
+    damaged = db.execute(f"UPDATE result SET value = x'7b' WHERE key IN "
+                         f"({','.join('?' * len(bundles))})", bundles).rowcount
+    assert damaged == len(members) == 9
+    queries.clear()
+    assert _findings(_scan(tree, cache)) == _findings(fresh)
+    assert calls == {} and len(queries) == 3 + 4 * 2
+    buffered.flush()
+    queries.clear()
+    assert _findings(_scan(tree, cache)) == _findings(fresh)
+    assert calls == {} and queries == [5, 2, 2, 2, 2]

@@ -18,8 +18,10 @@ from anke.detect.material import MaterialDetector
 from anke.detect.source_api.detector import SourceDetector, SourceLimits
 from anke.detect.symbols import SymbolsDetector
 from anke.engine.result_cache import CacheSpec, open_store
-from anke.engine.result_codec import decode, encode
+from anke.engine.result_codec import decode, encode, pack, unpack
 from anke.engine.result_keys import (
+    bundle_key,
+    bundle_salt,
     detector_digests,
     member_digest,
     plan_key,
@@ -76,8 +78,17 @@ class BatchResult:
     parsed: int = 0
 
 
+@dataclass(frozen=True)
+class CacheState:
+    """The result store this process uses and what addresses results in it."""
+
+    spec: CacheSpec
+    digests: dict[str, bytes]  # detector name -> the digest of what its results depend on
+    salt: bytes  # what bundle keys add to a member's bytes and path (result_keys.bundle_salt)
+
+
 _DETECTORS: tuple[SourceLimits, list[Detector]] | None = None
-_CACHE: tuple[CacheSpec, dict[str, bytes]] | None = None  # the store, digests per detector
+_CACHE: CacheState | None = None
 # Members below this many bytes are detected, not looked up.  Measured: 0, since even a
 # 20-150 byte member is answered faster from the cache (two indexed look-ups) than by asking
 # seven detectors' ``handles`` and running those that accept it (2,400 such members: 0.30 s
@@ -103,8 +114,9 @@ def prepare(options: InspectOptions) -> list[Detector]:
         _CACHE = None
     if options.cache is None:
         _CACHE = None
-    elif _CACHE is None or _CACHE[0] != options.cache:
-        _CACHE = (options.cache, detector_digests(_DETECTORS[1], repr(options.source)))
+    elif _CACHE is None or _CACHE.spec != options.cache:
+        digests = detector_digests(_DETECTORS[1], repr(options.source))
+        _CACHE = CacheState(options.cache, digests, bundle_salt(digests, load_rules().digest))
     return _DETECTORS[1]
 
 
@@ -135,7 +147,7 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
     back in ``result.cached`` for the driver to store)."""
     listing, remote = options.listing, options.remote
     cache = _CACHE if _CACHE is not None and len(data) >= CACHE_MIN_BYTES else None
-    store = open_store(cache[0]) if cache is not None and not remote else None
+    store = open_store(cache.spec) if cache is not None and not remote else None
     keyed = store is not None or (cache is not None and remote)
     member = member_digest(data) if keyed or listing else b""
     if listing:
@@ -143,37 +155,77 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
     keys: dict[str, bytes] = {}
     stored: dict[bytes, bytes] = {}
     fresh: dict[bytes, bytes] = {}
+    plan = bundle = b""
     if cache is None or not keyed:
         handling = [detector for detector in detectors if detector.handles(path, data)]
     else:
-        plan = plan_key(member, cache[1], path)  # which detectors handle it, by bytes and path
-        names = store.get_many([plan]).get(plan) if store is not None else None
+        plan = plan_key(member, cache.digests, path)  # which detectors handle it
+        bundle = bundle_key(member, cache.salt, path)  # all its results, under unchanged rules
+        got = store.get_many([bundle, plan]) if store is not None else {}
+        if bundle in got and replay(got[bundle], path, result):
+            return
+        names = got.get(plan)
         if names is None:
             handling = [detector for detector in detectors if detector.handles(path, data)]
             fresh[plan] = ",".join(d.name for d in handling).encode()
         else:
             wanted = set(names.decode().split(","))
             handling = [detector for detector in detectors if detector.name in wanted]
-        keys = {d.name: result_key(member, d, cache[1][d.name], path, scope(d, path, data))
-                for d in handling if d.name in cache[1]}
+        keys = {d.name: result_key(member, d, cache.digests[d.name], path, scope(d, path, data))
+                for d in handling if d.name in cache.digests}
         stored = store.get_many(keys.values()) if keys and store is not None else {}
+    complete = len(keys) == len(handling)  # every result storable so far: bundle them
+    before = mark(result)
     for detector in handling:
         key = keys.get(detector.name)
-        hit = stored.get(key) if key is not None else None
-        found = decode(hit, path) if hit is not None else None
+        value = stored.get(key) if key is not None else None
+        found = decode(value, path) if value is not None else None
         if found is None:
             found = _detect(detector, path, data, result)
-            if found is None:
-                continue
-            if key is not None:
-                value = encode(found, path)
-                if value is not None:
-                    fresh[key] = value
-        add_detection(result, path, found)
+            value = encode(found, path) if found is not None and key is not None else None
+            if key is not None and value is not None:
+                fresh[key] = value
+        complete = complete and value is not None
+        if found is not None:
+            add_detection(result, path, found)
+    if cache is not None and plan and complete:
+        fresh[bundle] = before.bundle(result)
     if fresh and store is not None:
         store.put_many(fresh)
     elif fresh and remote:
         result.cached.update(fresh)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How far a batch's result went before a member was added to it."""
+
+    findings: int
+    skipped: int
+    parsed: int
+
+    def bundle(self, result: BatchResult) -> bytes:
+        """The bundle of what was added since."""
+        return pack(result.findings[self.findings:], result.skipped[self.skipped:],
+                    result.parsed - self.parsed)
+
+
+def mark(result: BatchResult) -> Mark:
+    """Where ``result`` stands now (see :meth:`Mark.bundle`)."""
+    return Mark(len(result.findings), len(result.skipped), result.parsed)
+
+
+def replay(bundle: bytes, path: str, result: BatchResult) -> bool:
+    """Add the results in a member's bundle; False (and nothing added) when it cannot be
+    read."""
+    unpacked = unpack(bundle, path)
+    if unpacked is None:
+        return False
+    findings, notes, parsed = unpacked
+    result.findings.extend(findings)
+    result.skipped.extend(notes)
+    result.parsed += parsed
+    return True
 
 
 def add_detection(result: BatchResult, path: str, found: Detection,
@@ -190,7 +242,7 @@ def add_detection(result: BatchResult, path: str, found: Detection,
     result.parsed += int(found.parsed)
 
 
-def cache_state() -> tuple[CacheSpec, dict[str, bytes]] | None:
+def cache_state() -> CacheState | None:
     """The result store this process's detectors use and their digests (after
     :func:`prepare`), or None without a cache."""
     return _CACHE

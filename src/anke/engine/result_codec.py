@@ -8,6 +8,8 @@ id made another way, the path written into the evidence) is not stored at all, s
 can never change what a scan reports.
 
 The value is compact JSON: ``{"f": [finding fields...], "n": [note reasons...], "p": 0|1}``.
+A bundle (everything the detectors said about a member, under the key of its whole path) is
+compact JSON too: ``{"f": [findings, whole], "n": [note reasons...], "p": parse count}``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from anke.detect.base import Detection
 from anke.findings.model import Context, Finding, Skipped
@@ -57,6 +59,11 @@ def encode(detection: Detection, path: str) -> bytes | None:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def empty(value: bytes) -> bool:
+    """Whether a stored value holds no finding and no note (most do)."""
+    return value in _EMPTY
+
+
 def decode(value: bytes, path: str, context: Context | None = None) -> Detection | None:
     """The detection stored in ``value``, bound to ``path`` (its findings marked with the
     member's ``context``); None when it cannot be read."""
@@ -79,3 +86,33 @@ def decode(value: bytes, path: str, context: Context | None = None) -> Detection
         return Detection(findings, notes, bool(stored["p"]))
     except Exception:  # an entry from another anke, or damaged: a miss
         return None
+
+
+
+class _Bundle(BaseModel):
+    """All of a member's results, bound to its path (a bundle's key names the path)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    f: list[Finding] = Field(default_factory=list)  # findings, with ids, paths and contexts
+    n: list[str] = Field(default_factory=list)  # the reasons of the member's notes
+    p: int = 0  # how many detectors parsed it
+
+
+_BUNDLE = TypeAdapter(_Bundle)
+
+
+def pack(findings: list[Finding], notes: list[Skipped], parsed: int) -> bytes:
+    """One bundle of everything the detectors said about a member (all at its path)."""
+    bundle = _Bundle(f=findings, n=[note.reason for note in notes], p=parsed)
+    return _BUNDLE.dump_json(bundle, exclude_none=True)
+
+
+def unpack(bundle: bytes, path: str) -> tuple[list[Finding], list[Skipped], int] | None:
+    """The findings, notes and parse count in a bundle of the member at ``path``, or None
+    when it cannot be read."""
+    try:
+        value = _BUNDLE.validate_json(bundle)
+    except ValueError:  # an entry from another anke, or damaged: a miss
+        return None
+    return value.f, [Skipped(path=path, reason=reason) for reason in value.n], value.p

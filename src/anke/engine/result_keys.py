@@ -18,6 +18,11 @@ The key of one detector's result on one member is the SHA-256 of
 
 Which detectors handle a member is stored too, under the member's bytes, every detector's
 digest and its whole path (:func:`plan_key`), so a rescan asks no detector's ``handles``.
+And all of a member's results are stored once more together, as one *bundle* under its bytes,
+its whole path, every detector's digest and the digest of the whole rule set
+(:func:`bundle_key`): an unchanged member under
+unchanged rules is then answered by one look-up.  A rule change misses every bundle, and the
+per-detector keys above still answer exactly what the change did not affect.
 
 So the same bytes under another directory or archive name hit, and a changed rule file
 invalidates the results of ``source-api`` on the files of its own languages only (and of
@@ -154,3 +159,20 @@ def plan_key(member: bytes, digests: dict[str, bytes], path: str) -> bytes:
         digest.update(name.encode() + b"\x00" + digests[name])
     digest.update(path.encode("utf-8", "surrogatepass"))
     return digest.digest()
+
+
+
+def bundle_salt(digests: dict[str, bytes], rules: str) -> bytes:
+    """What a bundle's key adds to a member's bytes and path: every detector's digest and
+    the digest of the whole rule set (of which every detector's scope is a part)."""
+    digest = hashlib.sha256(b"bundle\x00")
+    for name in sorted(digests):
+        digest.update(name.encode() + b"\x00" + digests[name])
+    digest.update(rules.encode())
+    return digest.digest()
+
+
+def bundle_key(member: bytes, salt: bytes, path: str) -> bytes:
+    """The key of all of a member's results together: its bytes, its whole path and the
+    :func:`bundle_salt` of the detectors and rules that judged it."""
+    return hashlib.sha256(member + salt + path.encode("utf-8", "surrogatepass")).digest()
