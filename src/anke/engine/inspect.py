@@ -106,6 +106,7 @@ def prepare(options: InspectOptions) -> list[Detector]:
         source.patterns.prefilter.scan(b"")  # compile now, before any fork
         constants = ConstantsDetector(catalog=catalog)  # its matcher compiles here
         material = MaterialDetector(catalog=catalog)
+        material.markers.scan(b"")  # compile now, before any fork
         bytecode = ClassFileDetector(rules=source.rules, catalog=catalog)
         access = AccessDetector()
         access.prefilter.scan(b"")  # compile now, before any fork

@@ -22,6 +22,10 @@ def test_handles_by_name_and_by_head() -> None:
     assert detector.handles("src/Keys.java", b'String k = "-----BEGIN PRIVATE KEY-----\\n"')
     assert detector.handles("deploy.txt", b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA x")
     assert detector.handles("blob", b"\xfe\xed\xfe\xed\x00\x00\x00\x02")
+    code = b"var x = 1;\n" * 100_000  # a marker far past any head still counts
+    assert not detector.handles("src/big.js", code)
+    for marker in detector.tables.head_markers:
+        assert detector.handles("src/big.js", code + marker + b"\n"), marker
 
 
 def test_garbage_between_begin_and_end() -> None:

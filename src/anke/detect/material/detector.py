@@ -8,6 +8,7 @@ PKCS#12, PKCS#7 and Java keystores out of binary files named as such.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 
@@ -32,6 +33,7 @@ from anke.detect.material.pem import PemBlock, find_pem_blocks
 from anke.detect.material.pgp import pgp_key_info
 from anke.detect.material.ssh import openssh_private, public_lines, putty_keys
 from anke.detect.material.tables import FileFormat, Holds, MaterialTables, load_tables
+from anke.detect.prefilter import Prefilter
 from anke.findings.model import Confidence, FindingKind
 
 RULE_PUBLIC_KEY = "material.public-key"
@@ -66,14 +68,17 @@ class MaterialDetector:
         self.tables: MaterialTables = load_tables()
         self.keys = KeyReader(self.catalog, self.tables)
         self.certificates = CertificateReader(self.keys, self.tables)
+        markers = self.tables.head_markers
+        self.markers = Prefilter([re.escape(m) for m in markers], caseless=[False] * len(markers),
+                                 cached=False)  # one pass for all markers, not one per marker
 
     def handles(self, path: str, head: bytes) -> bool:
-        """A key-material file name, or a PEM/SSH marker or keystore magic in the head."""
+        """A key-material file name, a keystore magic, or a PEM/SSH marker anywhere."""
         if self.tables.file_format(path) is not None:
             return True
         if self.tables.keystore(head) is not None:
             return True
-        return any(marker in head for marker in self.tables.head_markers)
+        return bool(self.markers.scan(head, limit=1)[0])
 
     def detect(self, path: str, data: bytes) -> Detection:
         """Every certificate, key and keystore entry in one member."""
