@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q src  # as a regular install does: no compiling at each start
 	touch $(STAMP)
 
 # The main job: the service on http://$(RUN_HOST):$(RUN_PORT), seeded once with a demo (the
