@@ -86,7 +86,8 @@ def answer(unit: Unit, options: InspectOptions) -> tuple[BatchResult, Unit | Non
         else:
             _count(result, candidate, options.listing)
     members_left: list[Held] = []
-    for candidate in _answer_by_detector(result, rest, detectors, store, options.listing):
+    for candidate in _answer_by_detector(result, rest, detectors, state.digests, store,
+                                         options.listing):
         if candidate.file is None:
             members_left.append((candidate.path, candidate.data))
         else:
@@ -98,14 +99,12 @@ def answer(unit: Unit, options: InspectOptions) -> tuple[BatchResult, Unit | Non
 
 
 def _answer_by_detector(result: BatchResult, candidates: list[_Candidate],
-                        detectors: list[Detector], store: ResultStore,
-                        listing: bool) -> list[_Candidate]:
+                        detectors: list[Detector], digests: dict[str, bytes],
+                        store: ResultStore, listing: bool) -> list[_Candidate]:
     """Answer ``candidates`` from their plans and each detector's stored result, store the
     bundle of each answered one, and return those not answered."""
-    state = cache_state()
-    if not candidates or state is None:
+    if not candidates:
         return candidates
-    digests = state.digests
     for candidate in candidates:
         candidate.plan = plan_key(candidate.digest, digests, candidate.path)
     plans = store.get_many([c.plan for c in candidates])
