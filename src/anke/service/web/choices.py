@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
+
+from fastapi import Query
 
 from anke.rulebooks.lifecycle import Standing, standing_of
 from anke.rulebooks.loader import shipped_rulebooks
 from anke.service.refusals import NotFound
 from anke.service.web.dashboard import current_version
+
+# a selector's value as a page's query parameter (a rulebook id, a version, a draft)
+Text = Annotated[str | None, Query(max_length=64)]
 
 
 @dataclass(frozen=True)

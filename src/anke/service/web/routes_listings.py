@@ -16,6 +16,7 @@ from anke.service.db.evaluations import Listing
 from anke.service.listings import listings_as_of, remove
 from anke.service.refusals import Conflict, Invalid
 from anke.service.web.choices import (
+    Text,
     pick_rulebook,
     pick_version,
     rulebook_options,
@@ -27,8 +28,6 @@ from anke.service.web.routes_evaluations import parse_date
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, tags=["web"])
 PAGE = 200
-
-Text = Annotated[str | None, Query(max_length=64)]
 
 
 @router.get("/listings")

@@ -32,6 +32,7 @@ from anke.service.runtime import Services
 from anke.service.web.banks import bank_for, bank_options
 from anke.service.web.chart import share_chart
 from anke.service.web.choices import (
+    Text,
     pick_rulebook,
     pick_version,
     rulebook_options,
@@ -44,8 +45,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False, tags=["web"])
 PAGE = 50
 REPLACEMENTS_SHOWN = 100
 VERSIONS_OFFERED = 500
-
-Text = Annotated[str | None, Query(max_length=64)]
 
 
 def bank_name(services: Services, bank_id: int) -> str:

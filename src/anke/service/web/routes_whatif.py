@@ -6,10 +6,10 @@ versions whose verdict changes and the assets concerned."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from anke.service.api.deps import ServicesDep
 from anke.service.db.base import utcnow
@@ -17,6 +17,7 @@ from anke.service.portfolio.whatif import whatif
 from anke.service.refusals import Invalid
 from anke.service.web.banks import bank_for, bank_options
 from anke.service.web.choices import (
+    Text,
     draft_options,
     pick_rulebook,
     pick_version,
@@ -29,8 +30,6 @@ from anke.service.web.routes_portfolio import bank_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, tags=["web"])
 ASSETS_SHOWN = 200
-
-Text = Annotated[str | None, Query(max_length=64)]
 
 
 @router.get("/portfolio/whatif")
