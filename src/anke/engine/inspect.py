@@ -189,7 +189,7 @@ def _run(detectors: list[Detector], path: str, data: bytes, result: BatchResult,
         complete = complete and value is not None
         if found is not None:
             add_detection(result, path, found)
-    if cache is not None and plan and complete:
+    if plan and complete:  # keyed, and every result storable
         fresh[bundle] = before.bundle(result)
     if fresh and store is not None:
         store.put_many(fresh)
